@@ -1,0 +1,1 @@
+"""PDM plugin for wheel-variants (arrives with the PDM issue; nothing is registered yet)."""

@@ -1,0 +1,50 @@
+"""The ``wheel-variants`` command line.
+
+Each subcommand lives in its own module exposing ``register(subparsers)``; the module is imported
+only when the command line is built, so ``import wheel_variants`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from ..errors import VariantsError
+
+__all__ = ["main"]
+
+# Module names under wheel_variants.cli, in the order `--help` lists them.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wheel-variants",
+        description=(
+            "Work with PEP 825 variant wheels: see what this machine supports, explain which "
+            "variant wins and why, label wheels and write index metadata."
+        ),
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        result: int = args.handler(args)
+    except VariantsError as error:
+        print(f"wheel-variants: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("wheel-variants: interrupted", file=sys.stderr)
+        return 130
+    return result

@@ -1,0 +1,50 @@
+"""The one exception family for bad input.
+
+Every parse or validation problem is a :class:`VariantsError` (a ``ValueError``) whose message
+names where the problem is (file, key path, option) and quotes the offending value.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "InvalidFilenameError",
+    "InvalidLabelError",
+    "InvalidMetadataError",
+    "InvalidPropertyError",
+    "MetadataConflictError",
+    "UnsupportedSchemaError",
+    "VariantsError",
+]
+
+
+class VariantsError(ValueError):
+    """Base of all errors raised for bad input."""
+
+
+class InvalidPropertyError(VariantsError):
+    """A variant property, feature, namespace or value breaks the PEP 825 grammar."""
+
+
+class InvalidLabelError(VariantsError):
+    """A variant label breaks the PEP 825 grammar or a reserved-label rule."""
+
+
+class InvalidFilenameError(VariantsError):
+    """A wheel filename cannot be parsed."""
+
+
+class InvalidMetadataError(VariantsError):
+    """A ``variant.json`` or ``*-variants.json`` document is malformed."""
+
+
+class UnsupportedSchemaError(InvalidMetadataError):
+    """The document declares a ``$schema`` version this library does not understand."""
+
+
+class MetadataConflictError(VariantsError):
+    """Two metadata documents cannot be merged."""
+
+
+def located(where: str | None) -> str:
+    """Format an optional location as `` in 'where'`` for error messages."""
+    return f" in {where!r}" if where else ""
