@@ -64,8 +64,7 @@ class WheelFilename:
             name, version, build, python, abi, platform, label = parts
         else:
             raise InvalidFilenameError(
-                f"invalid wheel filename {filename!r}: expected "
-                "'name-version[-build]-python-abi-platform[-label].whl'"
+                f"invalid wheel filename {filename!r}: expected 'name-version[-build]-python-abi-platform[-label].whl'"
             )
         _check(filename, name, _NAME, "distribution name")
         _check(filename, version, _VERSION, "version")
@@ -79,12 +78,9 @@ class WheelFilename:
             )
         if label is not None and not _LABEL.fullmatch(label):
             raise InvalidFilenameError(
-                f"invalid wheel filename {filename!r}: variant label {label!r} "
-                "must be non-empty lowercase [0-9a-z_.]"
+                f"invalid wheel filename {filename!r}: variant label {label!r} must be non-empty lowercase [0-9a-z_.]"
             )
-        return cls(
-            name=name, version=version, build=build, python=python, abi=abi, platform=platform, label=label
-        )
+        return cls(name=name, version=version, build=build, python=python, abi=abi, platform=platform, label=label)
 
     @property
     def is_variant(self) -> bool:

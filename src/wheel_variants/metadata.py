@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,9 +171,7 @@ def metadata_from_dict(document: object, source: str) -> VariantsMetadata:
     variants = _parse_variants(document.get("variants"), priorities, problems)
     if problems:
         raise InvalidMetadataError(f"{source}: " + "; ".join(problems))
-    return VariantsMetadata(
-        schema=schema, namespace_priorities=priorities, providers=providers, variants=variants
-    )
+    return VariantsMetadata(schema=schema, namespace_priorities=priorities, providers=providers, variants=variants)
 
 
 def _parse_priorities(value: object, problems: list[str]) -> tuple[str, ...]:
@@ -219,7 +217,7 @@ def _parse_providers(
             providers.append((namespace, _parse_provider(entry, f"providers.{namespace}")))
         except VariantsError as error:
             problems.append(str(error))
-    names = {name for name, _ in providers}
+    names = {str(name) for name in value}  # invalid entries were reported above; still present
     if priorities and names:
         missing = [ns for ns in priorities if ns not in names]
         extra = sorted(names - set(priorities))
@@ -264,9 +262,7 @@ def _parse_provider(entry: object, where: str) -> ProviderInfo:
     )
 
 
-def _parse_static(
-    static: object, feature_order: object, where: str
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _parse_static(static: object, feature_order: object, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     path = f"{where}.static-properties"
     if not isinstance(static, Mapping):
         raise InvalidMetadataError(f"expected an object{located(path)}")
@@ -305,9 +301,7 @@ def _parse_variants(value: object, priorities: tuple[str, ...], problems: list[s
             continue
         undeclared = sorted(variant.namespaces - known)
         if priorities and undeclared:
-            problems.append(
-                f"namespace(s) {undeclared}{located(where)} missing from 'default-priorities.namespace'"
-            )
+            problems.append(f"namespace(s) {undeclared}{located(where)} missing from 'default-priorities.namespace'")
         variants.append(variant)
     return tuple(sorted(variants, key=lambda v: v.label))
 

@@ -9,24 +9,56 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .filename import NULL_LABEL
 from .supported import SupportedProperties
 from .variant import Variant
 
-__all__ = ["Ordering", "Rejection", "order_variants"]
+__all__ = ["Ordering", "Rejection", "UnsupportedFeature", "order_variants"]
 
 # Closes every sort-key list so that, of two lists where one is a prefix of the other, the longer
 # one sorts first (PEP 825 step 7: "the group with more keys wins").
 _END = (1 << 62, 0, 0)
 
+_FeatureGroup = tuple[str, str, frozenset[str]]
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Rejection:
-    """A candidate that cannot be used on this machine, and why."""
+class UnsupportedFeature:
+    """Why one feature of a variant fails on this machine."""
+
+    namespace: str
+    feature: str
+    wanted: frozenset[str]
+    # What the machine supports for that feature; None when it supports nothing in the namespace.
+    available: tuple[str, ...] | None
+    # False when the package's default-priorities.namespace does not list the namespace.
+    namespace_listed: bool = True
+
+    @property
+    def reason(self) -> str:
+        namespace, feature = self.namespace, self.feature
+        if not self.namespace_listed:
+            return f"namespace {namespace!r} is not listed in default-priorities.namespace"
+        if self.available is None:
+            wanted = ", ".join(f"{namespace} :: {feature} :: {v}" for v in sorted(self.wanted))
+            return f"needs {wanted}, but this machine supports nothing in namespace {namespace!r}"
+        wanted = " or ".join(sorted(self.wanted))
+        if not self.available:
+            return f"needs {namespace} :: {feature} :: {wanted}, but this machine supports no value of it"
+        return f"needs {namespace} :: {feature} :: {wanted}, but this machine supports only {', '.join(self.available)}"
+
+
+class Rejection(NamedTuple):
+    """A candidate that cannot be used on this machine, with the first feature that failed."""
 
     label: str
-    reason: str
+    cause: UnsupportedFeature
+
+    @property
+    def reason(self) -> str:
+        return self.cause.reason
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,68 +99,56 @@ def order_variants(
     namespace_index = {namespace: i for i, namespace in enumerate(namespace_priorities)}
     keyed: list[tuple[list[tuple[int, int, int]], str]] = []
     rejected: list[Rejection] = []
+    # Variants of one release share feature groups, so each distinct group is judged once.
+    judged: dict[_FeatureGroup, tuple[int, int, int] | UnsupportedFeature] = {}
     has_null = False
     for variant in variants:
         if variant.label == NULL_LABEL:
             has_null = True  # always compatible; placed after every other variant (step 8)
             continue
         keys: list[tuple[int, int, int]] = []
-        problem: str | None = None
-        for (namespace, feature), values in sorted(_group_by_feature(variant).items()):
-            ns_index = namespace_index.get(namespace)
-            if ns_index is None:
-                problem = f"namespace {namespace!r} is not listed in default-priorities.namespace"
+        for group in variant.grouped:
+            try:
+                verdict = judged[group]
+            except KeyError:
+                verdict = judged[group] = _judge(group, namespace_index, supported)
+            if isinstance(verdict, UnsupportedFeature):
+                rejected.append(Rejection(variant.label, verdict))
                 break
-            # Steps 2-3: the machine's ordered features and values for this namespace.
-            rank = supported.feature_rank(namespace, feature)
-            if rank is None:
-                problem = _unsupported_feature(supported, namespace, feature, values)
-                break
-            feature_index, value_index = rank
-            # Step 4: the best value of this feature that the variant lists.
-            best = min((value_index[v] for v in values if v in value_index), default=None)
-            if best is None:
-                problem = _unsupported_values(supported, namespace, feature, values)
-                break
-            # Step 5: one sort key per feature.
-            keys.append((ns_index, feature_index, best))
-        if problem is not None:
-            rejected.append(Rejection(label=variant.label, reason=problem))
-            continue
-        # Step 6: sort each variant's keys ascending.
-        keys.sort()
-        keys.append(_END)
-        keyed.append((keys, variant.label))
+            keys.append(verdict)
+        else:
+            # Step 6: sort each variant's keys ascending.
+            keys.sort()
+            keys.append(_END)
+            keyed.append((keys, variant.label))
     # Step 7: compare key lists lexicographically; the first difference decides, a prefix loses to
     # the longer list (the _END sentinel), and equal lists fall back to labels ascending.
     keyed.sort()
     ordered = [label for _, label in keyed]
     if has_null:
         ordered.append(NULL_LABEL)
-    return Ordering(ordered=tuple(ordered), rejected=tuple(sorted(rejected, key=lambda r: r.label)))
+    rejected.sort(key=lambda rejection: rejection.label)
+    return Ordering(ordered=tuple(ordered), rejected=tuple(rejected))
 
 
-def _group_by_feature(variant: Variant) -> dict[tuple[str, str], list[str]]:
-    grouped: dict[tuple[str, str], list[str]] = {}
-    for prop in variant.properties:
-        grouped.setdefault((prop.namespace, prop.feature), []).append(prop.value)
-    return grouped
-
-
-def _unsupported_feature(
-    supported: SupportedProperties, namespace: str, feature: str, values: Iterable[str]
-) -> str:
-    wanted = ", ".join(f"{namespace} :: {feature} :: {v}" for v in sorted(values))
-    if namespace not in supported.namespaces:
-        return f"needs {wanted}, but this machine supports nothing in namespace {namespace!r}"
-    return f"needs {wanted}, but this machine supports no {namespace} :: {feature}"
-
-
-def _unsupported_values(
-    supported: SupportedProperties, namespace: str, feature: str, values: Iterable[str]
-) -> str:
-    wanted = " or ".join(sorted(values))
-    have = ", ".join(supported.values_for(namespace, feature))
-    if not have:
-        return f"needs {namespace} :: {feature} :: {wanted}, but this machine supports no value of it"
-    return f"needs {namespace} :: {feature} :: {wanted}, but this machine supports only {have}"
+def _judge(
+    group: _FeatureGroup, namespace_index: dict[str, int], supported: SupportedProperties
+) -> tuple[int, int, int] | UnsupportedFeature:
+    """Step 5's ``(namespace index, feature index, best value index)``, or why there is none."""
+    namespace, feature, values = group
+    ns_index = namespace_index.get(namespace)
+    # Steps 2-3: the machine's ordered features and values for this namespace.
+    rank = supported.feature_rank(namespace, feature)
+    if ns_index is not None and rank is not None:
+        feature_index, value_index = rank
+        # Step 4: the best value of this feature that the variant lists.
+        best = min((value_index[v] for v in values if v in value_index), default=None)
+        if best is not None:
+            return (ns_index, feature_index, best)
+    return UnsupportedFeature(
+        namespace=namespace,
+        feature=feature,
+        wanted=values,
+        available=supported.values_for(namespace, feature) if supported.supports_namespace(namespace) else None,
+        namespace_listed=ns_index is not None,
+    )

@@ -24,8 +24,7 @@ def validate_namespace(namespace: object, where: str | None = None) -> str:
     """Return *namespace* if it is a valid PEP 825 namespace, else raise."""
     if not isinstance(namespace, str) or not _NAME.fullmatch(namespace):
         raise InvalidPropertyError(
-            f"invalid variant namespace {namespace!r}{located(where)}: "
-            "namespaces are non-empty lowercase [a-z0-9_]"
+            f"invalid variant namespace {namespace!r}{located(where)}: namespaces are non-empty lowercase [a-z0-9_]"
         )
     return namespace
 
@@ -34,8 +33,7 @@ def validate_feature_name(feature: object, where: str | None = None) -> str:
     """Return *feature* if it is a valid PEP 825 feature name, else raise."""
     if not isinstance(feature, str) or not _NAME.fullmatch(feature):
         raise InvalidPropertyError(
-            f"invalid variant feature {feature!r}{located(where)}: "
-            "feature names are non-empty lowercase [a-z0-9_]"
+            f"invalid variant feature {feature!r}{located(where)}: feature names are non-empty lowercase [a-z0-9_]"
         )
     return feature
 
@@ -44,8 +42,7 @@ def validate_value(value: object, where: str | None = None) -> str:
     """Return *value* if it is a valid PEP 825 feature value, else raise."""
     if not isinstance(value, str) or not _VALUE.fullmatch(value):
         raise InvalidPropertyError(
-            f"invalid variant value {value!r}{located(where)}: "
-            "values are non-empty lowercase [a-z0-9_.]"
+            f"invalid variant value {value!r}{located(where)}: values are non-empty lowercase [a-z0-9_.]"
         )
     return value
 
@@ -112,9 +109,7 @@ def _split(text: object, count: int, kind: str, shape: str, where: str | None) -
         raise InvalidPropertyError(f"invalid variant {kind} {text!r}{located(where)}: expected a string")
     parts = _SEPARATOR.split(text.strip())
     if len(parts) != count:
-        raise InvalidPropertyError(
-            f"invalid variant {kind} {text!r}{located(where)}: expected '{shape}'"
-        )
+        raise InvalidPropertyError(f"invalid variant {kind} {text!r}{located(where)}: expected '{shape}'")
     return parts
 
 

@@ -29,8 +29,6 @@ class SupportedFeature:
         where = f"{self.namespace}.{self.feature}"
         validate_namespace(self.namespace, where)
         validate_feature_name(self.feature, where)
-        if isinstance(self.values, str):
-            raise InvalidPropertyError(f"supported values{located(where)} must be a list, not a string")
         for index, value in enumerate(self.values):
             validate_value(value, f"{where}[{index}]")
         if len(set(self.values)) != len(self.values):
@@ -47,9 +45,8 @@ class SupportedProperties:
     """
 
     features: tuple[SupportedFeature, ...] = ()
-    _index: dict[tuple[str, str], tuple[int, dict[str, int]]] = field(
-        init=False, repr=False, compare=False, hash=False
-    )
+    _index: dict[tuple[str, str], tuple[int, dict[str, int]]] = field(init=False, repr=False, compare=False, hash=False)
+    _by_key: dict[tuple[str, str], SupportedFeature] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         index: dict[tuple[str, str], tuple[int, dict[str, int]]] = {}
@@ -64,6 +61,7 @@ class SupportedProperties:
             position[supported.namespace] = feature_index + 1
             index[key] = (feature_index, {value: i for i, value in enumerate(supported.values)})
         object.__setattr__(self, "_index", index)
+        object.__setattr__(self, "_by_key", {(f.namespace, f.feature): f for f in self.features})
 
     @classmethod
     def from_dict(
@@ -85,9 +83,7 @@ class SupportedProperties:
                     raise InvalidPropertyError(f"supported values{located(feature_path)} must be a list")
                 for i, value in enumerate(values):
                     validate_value(value, f"{feature_path}[{i}]")
-                features.append(
-                    SupportedFeature(namespace=namespace, feature=feature, values=tuple(values))
-                )
+                features.append(SupportedFeature(namespace=namespace, feature=feature, values=tuple(values)))
         return cls(features=tuple(features))
 
     def to_dict(self) -> dict[str, dict[str, list[str]]]:
@@ -100,15 +96,16 @@ class SupportedProperties:
     def namespaces(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(f.namespace for f in self.features))
 
+    def supports_namespace(self, namespace: str) -> bool:
+        return any(ns == namespace for ns, _ in self._by_key)
+
     def feature_rank(self, namespace: str, feature: str) -> tuple[int, dict[str, int]] | None:
         """Return ``(feature index within namespace, {value: value index})`` or None."""
         return self._index.get((namespace, feature))
 
     def values_for(self, namespace: str, feature: str) -> tuple[str, ...]:
-        for supported in self.features:
-            if supported.namespace == namespace and supported.feature == feature:
-                return supported.values
-        return ()
+        found = self._by_key.get((namespace, feature))
+        return found.values if found is not None else ()
 
     def replacing(self, namespaces: Iterable[str], other: SupportedProperties) -> SupportedProperties:
         """Return a copy whose *namespaces* answers come from *other* instead of from ``self``."""

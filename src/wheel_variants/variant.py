@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import InvalidLabelError, InvalidMetadataError, located
 from .filename import NULL_LABEL, validate_label
-from .properties import VariantFeature, VariantProperty, validate_feature_name, validate_namespace, validate_value
+from .properties import (
+    VariantFeature,
+    VariantProperty,
+    validate_feature_name,
+    validate_namespace,
+    validate_value,
+)
 
 __all__ = ["Variant"]
 
@@ -22,6 +28,8 @@ class Variant:
 
     label: str
     properties: frozenset[VariantProperty] = frozenset()
+    # ``((namespace, feature, values), ...)`` sorted: the grouping ordering works on, built once.
+    grouped: tuple[tuple[str, str, frozenset[str]], ...] = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         validate_label(self.label, "variant label")
@@ -29,13 +37,17 @@ class Variant:
             raise InvalidLabelError(
                 f"variant label {NULL_LABEL!r} is reserved for the null variant, which has no properties"
             )
+        groups: dict[tuple[str, str], set[str]] = {}
+        for prop in self.properties:
+            groups.setdefault((prop.namespace, prop.feature), set()).add(prop.value)
+        grouped = tuple(sorted((ns, feature, frozenset(values)) for (ns, feature), values in groups.items()))
+        object.__setattr__(self, "grouped", grouped)
 
     @classmethod
     def of(cls, label: str, properties: Iterable[VariantProperty | str]) -> Variant:
         """Build from properties or ``ns :: f :: v`` strings."""
         parsed = frozenset(
-            p if isinstance(p, VariantProperty) else VariantProperty.parse(p, f"variants.{label}")
-            for p in properties
+            p if isinstance(p, VariantProperty) else VariantProperty.parse(p, f"variants.{label}") for p in properties
         )
         return cls(label=label, properties=parsed)
 
@@ -85,10 +97,7 @@ class Variant:
         return frozenset(p.namespace for p in self.properties)
 
     def values_by_feature(self) -> dict[VariantFeature, frozenset[str]]:
-        grouped: dict[VariantFeature, set[str]] = {}
-        for prop in self.properties:
-            grouped.setdefault(prop.feature_key, set()).add(prop.value)
-        return {feature: frozenset(values) for feature, values in grouped.items()}
+        return {VariantFeature(namespace=ns, feature=feature): values for ns, feature, values in self.grouped}
 
     def describe(self) -> str:
         """One line, e.g. ``cu126 (nvidia :: cuda_version_lower_bound :: 12.6)``."""

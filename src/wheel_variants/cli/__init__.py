@@ -16,7 +16,7 @@ from ..errors import VariantsError
 __all__ = ["main"]
 
 # Module names under wheel_variants.cli, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("label", "index")
 
 
 def build_parser() -> argparse.ArgumentParser:
