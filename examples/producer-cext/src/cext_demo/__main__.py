@@ -1,0 +1,3 @@
+from cext_demo import compiled_for
+
+print(compiled_for())

@@ -1,0 +1,3 @@
+from gpu_demo import installed_variant
+
+print(installed_variant())
