@@ -6,20 +6,25 @@ only when the command line is built, so ``import wheel_variants`` stays cheap.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import sys
-from collections.abc import Sequence
 
 from ..errors import VariantsError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # argparse and collections are imported lazily: `detect --json` has a fast path
+    import argparse
+    from collections.abc import Sequence
 
 __all__ = ["main"]
 
 # Module names under wheel_variants.cli, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("label", "index")
+COMMAND_MODULES: tuple[str, ...] = ("detect", "explain", "label", "index")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="wheel-variants",
         description=(
@@ -34,8 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments[:1] == ["detect"]:
+        # A fresh cached `detect --json` answer is printed without building the parser.
+        from .detect import fast_main
+
+        fast = fast_main(arguments[1:])
+        if fast is not None:
+            return fast
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -1,0 +1,63 @@
+"""``wheel-variants detect``: what this machine (or a captured tree, or a target) supports."""
+
+from __future__ import annotations
+
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # this module is on the `detect --json` fast path: no typing/collections at run time
+    from collections.abc import Sequence
+    from typing import Any
+
+__all__ = ["fast_main", "register", "run"]
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "detect",
+        help="show the variant properties this machine supports",
+        description=(
+            "Print every namespace this machine supports with its ordered values and the probe that "
+            "answered. Overrides: WHEEL_VARIANTS_PROPERTIES, WHEEL_VARIANTS_TARGET (see docs/detection.md)."
+        ),
+    )
+    parser.add_argument("--json", action="store_true", help="print the stable JSON document")
+    parser.add_argument(
+        "--root",
+        metavar="DIR",
+        help="read /proc, /sys, /opt/rocm ... from a captured tree (no NVML, no commands)",
+    )
+    parser.add_argument("--target", metavar="NAME|FILE", help="show a named target or a target file")
+    parser.add_argument("--no-cache", action="store_true", help="probe again; do not read or write the cache")
+    parser.set_defaults(handler=run)
+
+
+def run(args: Any) -> int:
+    from ..detect import detect
+    from ..detection import format_detection
+
+    detection = detect(args.root, target=args.target, use_cache=not args.no_cache)
+    sys.stdout.write(detection.to_json() if args.json else format_detection(detection))
+    return 0
+
+
+def fast_main(argv: Sequence[str]) -> int | None:
+    """``detect --json`` served straight from a fresh disk cache, before argparse is even imported.
+
+    Returns None whenever the fast path does not apply (other options, overrides set, no fresh
+    cache entry); the caller then runs the normal command, which refreshes the cache.
+    """
+    import os
+
+    if list(argv) != ["--json"]:
+        return None
+    if os.environ.get("WHEEL_VARIANTS_TARGET") or os.environ.get("WHEEL_VARIANTS_PROPERTIES"):
+        return None
+    from .. import __version__
+    from ..detect_cache import cache_dir, cache_key, read_cached
+
+    text = read_cached(cache_dir(), cache_key(None, __version__))
+    if text is None:
+        return None
+    sys.stdout.write(text)
+    return 0

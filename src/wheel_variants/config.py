@@ -1,0 +1,168 @@
+"""The ``[tool.wheel-variants]`` table of ``pyproject.toml``: a typed model with located errors.
+
+Only the keys detection needs live here so far; other parts of the project add theirs. Unknown
+keys are left alone (another part may own them)::
+
+    [tool.wheel-variants]
+    trusted-providers = ["my-variant-provider"]   # distribution names (see trust.py)
+
+    [tool.wheel-variants.targets.cuda12]          # a named machine answer, best values first
+    nvidia = { cuda_version_lower_bound = ["12.4", "12.0"], sm_arch = ["90_real", "90_virtual"] }
+    x86_64 = { level = ["v3", "v2", "v1"] }
+
+    [tool.wheel-variants.targets.ci]
+    file = "ci/target.json"                       # a `wheel-variants detect --json` capture
+
+:func:`parse_config` is pure; :func:`read_config` reads a ``pyproject.toml`` file.
+"""
+
+# Plain os.path strings, as the rest of the detection code uses.
+# ruff: noqa: PTH100, PTH109, PTH113, PTH118, PTH120
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import VariantsError
+from .supported import SupportedProperties
+
+__all__ = ["ConfigError", "TargetSpec", "VariantsConfig", "find_pyproject", "parse_config", "read_config"]
+
+_PREFIX = "[tool.wheel-variants]"
+
+
+class ConfigError(VariantsError):
+    """``[tool.wheel-variants]`` holds a value of the wrong shape."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TargetSpec:
+    """A named target: inline properties, or a file relative to the project directory."""
+
+    name: str
+    properties: SupportedProperties | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariantsConfig:
+    trusted_providers: tuple[str, ...] = ()
+    targets: tuple[TargetSpec, ...] = ()
+    # Directory of the pyproject.toml it came from (files of targets are relative to it).
+    project_dir: str = "."
+
+    def target(self, name: str) -> TargetSpec | None:
+        for spec in self.targets:
+            if spec.name == name:
+                return spec
+        return None
+
+
+def parse_config(table: Mapping[str, Any] | None, project_dir: str = ".") -> VariantsConfig:
+    """Validate ``[tool.wheel-variants]``; every problem of the table is reported in one error."""
+    if table is None:
+        return VariantsConfig(project_dir=project_dir)
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{_PREFIX} must be a table, not {type(table).__name__}")
+    problems: list[str] = []
+    trusted = _string_list(table.get("trusted-providers", []), "trusted-providers", problems)
+    targets = _targets(table.get("targets", {}), problems)
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return VariantsConfig(trusted_providers=tuple(trusted), targets=tuple(targets), project_dir=project_dir)
+
+
+def _string_list(value: object, key: str, problems: list[str]) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        problems.append(f"{_PREFIX} {key}: expected a list of non-empty strings, got {value!r}")
+        return []
+    return [item.strip() for item in value]
+
+
+def _targets(value: object, problems: list[str]) -> list[TargetSpec]:
+    if not isinstance(value, Mapping):
+        problems.append(f"{_PREFIX} targets: expected a table of named targets, got {value!r}")
+        return []
+    specs = []
+    for name, body in value.items():
+        where = f"targets.{name}"
+        if not isinstance(body, Mapping):
+            problems.append(f"{_PREFIX} {where}: expected a table, got {body!r}")
+            continue
+        file = body.get("file")
+        namespaces = {key: item for key, item in body.items() if key != "file"}
+        if file is not None:
+            if not isinstance(file, str) or not file.strip():
+                problems.append(f"{_PREFIX} {where}.file: expected a path string, got {file!r}")
+            elif namespaces:
+                problems.append(f"{_PREFIX} {where}: give either 'file' or namespaces, not both")
+            else:
+                specs.append(TargetSpec(name=str(name), file=file))
+            continue
+        before = len(problems)
+        for namespace, features in namespaces.items():
+            _check_namespace(namespace, features, f"{where}.{namespace}", problems)
+        if len(problems) == before:
+            specs.append(TargetSpec(name=str(name), properties=SupportedProperties.from_dict(namespaces)))
+    return specs
+
+
+def _check_namespace(namespace: object, features: object, where: str, problems: list[str]) -> None:
+    if not isinstance(features, Mapping):
+        problems.append(f"{_PREFIX} {where}: expected a table of feature = [values], got {features!r}")
+        return
+    try:
+        SupportedProperties.from_dict({namespace: features})  # type: ignore[dict-item]
+    except VariantsError as error:
+        problems.append(f"{_PREFIX} {where}: {error}")
+
+
+def find_pyproject(start: str | os.PathLike[str] | None = None) -> str | None:
+    """The nearest ``pyproject.toml`` at or above *start* (default: the working directory)."""
+    directory = os.path.abspath(os.fspath(start) if start is not None else os.getcwd())
+    while True:
+        candidate = os.path.join(directory, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
+
+
+def read_config(pyproject: str | os.PathLike[str] | None) -> VariantsConfig:
+    """Read and validate ``[tool.wheel-variants]`` of a ``pyproject.toml`` (None: no config)."""
+    if pyproject is None:
+        return VariantsConfig()
+    path = os.fspath(pyproject)
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read()
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror}") from None
+    document = _load_toml(data.decode("utf-8", "replace"), path)
+    tool = document.get("tool", {})
+    table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
+    return parse_config(table, os.path.dirname(os.path.abspath(path)))
+
+
+def _load_toml(text: str, path: str) -> Mapping[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    import tomlkit
+    from tomlkit.exceptions import ParseError
+
+    try:
+        document: dict[str, Any] = tomlkit.parse(text).unwrap()
+    except ParseError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    return document

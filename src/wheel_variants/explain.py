@@ -1,0 +1,104 @@
+"""Rank a release's variants for this machine (or a target) and say why each loser lost."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .detection import Detection
+from .errors import VariantsError
+from .metadata import VariantsMetadata, parse_metadata
+from .ordering import order_variants
+
+__all__ = ["Explanation", "collect_releases", "explain", "explain_release"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Explanation:
+    """One release: candidate labels best first, the winner, and every rejection's reason."""
+
+    source: str
+    ordered: tuple[str, ...]
+    rejected: tuple[tuple[str, str], ...]
+    wheels: tuple[str, ...] = ()
+
+    @property
+    def winner(self) -> str | None:
+        return self.ordered[0] if self.ordered else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "winner": self.winner,
+            "ordered": list(self.ordered),
+            "rejected": [{"label": label, "reason": reason} for label, reason in self.rejected],
+        }
+
+
+def collect_releases(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str, VariantsMetadata, tuple[str, ...]]]:
+    """``(source, metadata, wheel names)`` per release found in directories, wheels and JSON files."""
+    from .indexjson import collect_index_documents
+
+    wheels: list[Path] = []
+    documents: list[tuple[str, VariantsMetadata, tuple[str, ...]]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            wheels.extend(sorted(path.glob("*.whl")))
+            documents.extend(_json_document(item) for item in sorted(path.glob("*-variants.json")))
+        elif path.suffix == ".whl":
+            wheels.append(path)
+        elif path.name.endswith(".json"):
+            documents.append(_json_document(path))
+        else:
+            raise VariantsError(f"{path}: expected a directory, a .whl file or a *-variants.json file")
+    if wheels:
+        for document in collect_index_documents(wheels):
+            documents.append((document.filename, document.metadata, document.wheels))
+    if not documents:
+        raise VariantsError("no variant wheels or *-variants.json files found in the given paths")
+    return documents
+
+
+def _json_document(path: Path) -> tuple[str, VariantsMetadata, tuple[str, ...]]:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise VariantsError(f"cannot read {path}: {error.strerror}") from None
+    return path.name, parse_metadata(data, path.name), ()
+
+
+def explain_release(
+    source: str, metadata: VariantsMetadata, detection: Detection, wheels: tuple[str, ...] = ()
+) -> Explanation:
+    """Order *metadata*'s variants for *detection*; reasons mention untrusted providers."""
+    ordering = order_variants(metadata.variants, detection.supported, metadata.namespace_priorities)
+    why_unsupported = dict(detection.unsupported)
+    rejected = []
+    for rejection in ordering.rejected:
+        reason = rejection.reason
+        extra = why_unsupported.get(rejection.cause.namespace)
+        if extra is not None and rejection.cause.available is None:
+            reason = f"{reason} ({extra})"
+        rejected.append((rejection.label, reason))
+    return Explanation(source=source, ordered=ordering.ordered, rejected=tuple(rejected), wheels=wheels)
+
+
+def explain(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    target: str | None = None,
+    root: str | os.PathLike[str] | None = None,
+    use_cache: bool = True,
+) -> list[Explanation]:
+    """Detect (with each release's providers) and rank every release found in *paths*."""
+    from .detect import detect
+
+    explanations = []
+    for source, metadata, wheels in collect_releases(paths):
+        detection = detect(root, target=target, providers=metadata.providers, use_cache=use_cache)
+        explanations.append(explain_release(source, metadata, detection, wheels))
+    return explanations
