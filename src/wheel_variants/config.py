@@ -22,7 +22,6 @@ keys are left alone (another part may own them)::
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -151,18 +150,6 @@ def read_config(pyproject: str | os.PathLike[str] | None) -> VariantsConfig:
 
 
 def _load_toml(text: str, path: str) -> Mapping[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
+    from .tomlfile import parse_toml
 
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    import tomlkit
-    from tomlkit.exceptions import ParseError
-
-    try:
-        document: dict[str, Any] = tomlkit.parse(text).unwrap()
-    except ParseError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    return document
+    return parse_toml(text, path)

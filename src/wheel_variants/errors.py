@@ -11,6 +11,7 @@ __all__ = [
     "InvalidLabelError",
     "InvalidMetadataError",
     "InvalidPropertyError",
+    "InvalidTomlError",
     "MetadataConflictError",
     "UnsupportedSchemaError",
     "VariantsError",
@@ -48,3 +49,7 @@ class MetadataConflictError(VariantsError):
 def located(where: str | None) -> str:
     """Format an optional location as `` in 'where'`` for error messages."""
     return f" in {where!r}" if where else ""
+
+
+class InvalidTomlError(VariantsError):
+    """A TOML file (pyproject.toml, a target file, the catalog) does not parse."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ from ..buildconfig import labelling_metadata, parse_variant_table
 from ..errors import InvalidLabelError, InvalidMetadataError
 from ..filename import NULL_LABEL
 from ..properties import VariantProperty
+from ..tomlfile import parse_toml
 from ..wheelfile import make_variant_wheel
 
 __all__ = ["register"]
@@ -72,18 +72,4 @@ def load_toml(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InvalidMetadataError(f"{str(path)!r} not found (pass --pyproject)") from None
-    if sys.version_info >= (3, 11):
-        import tomllib
-
-        try:
-            return tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise InvalidMetadataError(f"{path}: invalid TOML: {error}") from None
-    import tomlkit
-    from tomlkit.exceptions import ParseError
-
-    try:
-        document: dict[str, Any] = tomlkit.parse(text).unwrap()
-    except ParseError as error:
-        raise InvalidMetadataError(f"{path}: invalid TOML: {error}") from None
-    return document
+    return parse_toml(text, str(path))
