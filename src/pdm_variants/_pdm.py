@@ -1,0 +1,108 @@
+"""Every use of PDM internals (non-public names and data shapes) lives here, and only here.
+
+Supported PDM versions: :data:`SUPPORTED` (pinned by ``tests/test_pdm_seams.py``). Each helper
+names the PDM internal it relies on, so a PDM upgrade is checked against this one file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.metadata import Distribution
+
+    from pdm._types import RepositoryConfig
+    from pdm.models.candidates import Candidate
+    from pdm.project.lockfile.base import Lockfile
+
+__all__ = [
+    "SUPPORTED",
+    "add_to_record",
+    "check_pdm_version",
+    "dist_info_path",
+    "filter_hashes",
+    "lockfile_path",
+    "make_source",
+]
+
+#: ``(lowest, first unsupported)`` PDM release this plugin is tested with.
+SUPPORTED = ((2, 26), (2, 30))
+
+
+def check_pdm_version(version: str) -> str | None:
+    """A one-line message when *version* is outside :data:`SUPPORTED`, else None."""
+    parts: list[int] = []
+    for piece in version.split(".")[:2]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        parts.append(int(digits) if digits else 0)
+    current = [*parts, 0, 0][:2]
+    low, high = SUPPORTED
+    if low <= (current[0], current[1]) < high:
+        return None
+    return (
+        f"wheel-variants: PDM {version} is not supported (supported: >={low[0]}.{low[1]},<{high[0]}.{high[1]}); "
+        "the variant plugin is disabled"
+    )
+
+
+def make_source(name: str, url: str, include_packages: Iterable[str]) -> RepositoryConfig:
+    """A ``[[tool.pdm.source]]``-like entry routing *include_packages* exclusively to *url*.
+
+    ``exclude_packages = ["*"]`` keeps every other package off this index: without it PDM also
+    asks a source with ``include_packages`` for all packages nobody includes.
+    Internal: ``pdm._types.RepositoryConfig`` ("private dataclass"); ``config_prefix`` is required
+    since PDM 2.3 (leaving it out is what broke pdm-plugin-torch).
+    """
+    from pdm._types import RepositoryConfig
+
+    return RepositoryConfig(
+        config_prefix="pypi", name=name, url=url, include_packages=list(include_packages), exclude_packages=["*"]
+    )
+
+
+def lockfile_path(lockfile: Lockfile) -> Path:
+    """Where the lock file lives. Internal: ``TOMLFile._path``."""
+    return Path(lockfile._path)
+
+
+def filter_hashes(candidate: Candidate, keep: frozenset[str]) -> int:
+    """Keep only the locked files whose hash is in *keep*; return how many remain.
+
+    Internal: ``Candidate.hashes`` is a list of ``{"url"|"file", "hash"}`` dicts (``FileHash``);
+    ``PreparedCandidate._obtain`` picks the link among them.
+    """
+    candidate.hashes = [entry for entry in candidate.hashes if entry.get("hash") in keep]
+    return len(candidate.hashes)
+
+
+def dist_info_path(dist: Distribution) -> Path | None:
+    """The ``.dist-info`` directory of an installed distribution. Internal: ``PathDistribution._path``."""
+    path = getattr(dist, "_path", None)
+    return Path(path) if path is not None else None
+
+
+def add_to_record(dist_info: Path, name: str, data: bytes) -> None:
+    """Write ``<dist-info>/<name>`` and list it in RECORD, so that uninstalling removes it."""
+    import base64
+    import hashlib
+
+    (dist_info / name).write_bytes(data)
+    record = dist_info / "RECORD"
+    rows = list(csv.reader(io.StringIO(record.read_text(encoding="utf-8")))) if record.exists() else []
+    relative = f"{dist_info.name}/{name}"
+    rows = [row for row in rows if row and row[0] != relative]
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    rows.append([relative, f"sha256={digest}", str(len(data))])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    record.write_text(out.getvalue(), encoding="utf-8")
+
+
+def lock_packages(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The ``[[package]]`` entries of a ``pdm.lock`` document (empty for other formats)."""
+    packages = document.get("package", [])
+    return [entry for entry in packages if isinstance(entry, Mapping)] if isinstance(packages, list) else []

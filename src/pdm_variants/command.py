@@ -1,0 +1,67 @@
+"""``pdm variants show [--json]``: this machine's properties and each managed package's ranking."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from pdm.cli.commands.base import BaseCommand
+
+if TYPE_CHECKING:
+    from pdm.project import Project
+
+    from .plan import VariantPlan
+
+__all__ = ["VariantsCommand", "plan_report"]
+
+
+def plan_report(plan: VariantPlan | None) -> dict[str, Any]:
+    """The ``--json`` document (version 1)."""
+    if plan is None:
+        return {"version": 1, "supported": {}, "packages": {}}
+    packages: dict[str, Any] = {}
+    for selection in plan.selections:
+        chosen = selection.chosen
+        packages[selection.package.name] = {
+            "origin": selection.package.origin,
+            "chosen": chosen.label if chosen is not None else None,
+            "ranked": [{"label": v.label, **v.to_dict()} for v in selection.ranked],
+            "rejected": [{"label": label, "reason": reason} for label, reason in selection.rejected],
+        }
+    return {"version": 1, "supported": plan.supported.to_dict(), "packages": packages}
+
+
+class VariantsCommand(BaseCommand):
+    """Show the variants wheel-variants selects on this machine"""
+
+    name = "variants"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        subparsers = parser.add_subparsers(title="commands", dest="variants_command", metavar="{show}")
+        show = subparsers.add_parser("show", help="Supported properties and per-package variant ranking")
+        show.add_argument("--json", action="store_true", help="print a JSON document")
+
+    def handle(self, project: Project, options: argparse.Namespace) -> None:
+        plan = project.variants_plan() if hasattr(project, "variants_plan") else None
+        report = plan_report(plan)
+        ui = project.core.ui
+        if getattr(options, "json", False):
+            ui.echo(json.dumps(report, indent=2, sort_keys=True))
+            return
+        supported = report["supported"]
+        ui.echo("[bold]Supported properties on this machine:[/]")
+        if not supported:
+            ui.echo("  (none detected)")
+        for namespace, features in supported.items():
+            for feature, values in features.items():
+                ui.echo(f"  {namespace} :: {feature} :: {', '.join(values)}")
+        if not report["packages"]:
+            ui.echo("No variant-managed packages in this project.")
+        for name, body in report["packages"].items():
+            chosen = body["chosen"] or "none (no variant fits this machine)"
+            ui.echo(f"[bold]{name}[/] ({body['origin']}): chosen [success]{chosen}[/]")
+            for rank, variant in enumerate(body["ranked"], 1):
+                ui.echo(f"  {rank}. {variant['label']}  {variant['index']}")
+            for rejected in body["rejected"]:
+                ui.echo(f"  x  {rejected['label']}: {rejected['reason']}")

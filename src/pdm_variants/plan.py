@@ -1,0 +1,125 @@
+"""What the plugin will do for one project: which packages it manages and the variant of each.
+
+Pure apart from :func:`detect_supported`, the single door to hardware detection. A project with
+no managed package gets no plan (``None``) and the plugin leaves PDM alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wheel_variants.packages import PackagesConfig, PackageVariants, Selection, normalize_name, select_variant
+from wheel_variants.supported import SupportedProperties
+
+__all__ = ["VariantPlan", "detect_supported", "direct_dependency_names", "make_plan", "managed_packages"]
+
+_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+
+
+def detect_supported(environ: Mapping[str, str] | None = None) -> SupportedProperties:
+    """This machine's supported properties (overrides and targets honoured; see ``wheel_variants.detect``)."""
+    from wheel_variants.detect import detect
+
+    return detect(environ=environ).supported
+
+
+def direct_dependency_names(pyproject: Mapping[str, Any]) -> set[str]:
+    """Normalised names of every requirement the project declares, in any group."""
+    project = pyproject.get("project", {}) or {}
+    texts: list[object] = list(project.get("dependencies", []) or [])
+    for group in (project.get("optional-dependencies", {}) or {}).values():
+        texts.extend(group or [])
+    for group in (pyproject.get("dependency-groups", {}) or {}).values():
+        texts.extend(group or [])
+    pdm_table = (pyproject.get("tool", {}) or {}).get("pdm", {}) or {}
+    for group in (pdm_table.get("dev-dependencies", {}) or {}).values():
+        texts.extend(group or [])
+    names = set()
+    for text in texts:
+        match = _NAME.match(text) if isinstance(text, str) else None
+        if match:
+            names.add(normalize_name(match.group(1)))
+    return names
+
+
+def managed_packages(
+    config: PackagesConfig, declared: Iterable[str], locked: Iterable[str]
+) -> tuple[PackageVariants, ...]:
+    """User-configured packages always; catalog packages the project declares or has locked."""
+    relevant = {normalize_name(name) for name in (*declared, *locked)}
+    return tuple(p for p in config.packages if p.origin != "catalog" or p.name in relevant)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariantPlan:
+    """The selection for every managed package on this machine."""
+
+    supported: SupportedProperties
+    selections: tuple[Selection, ...]
+
+    def selection(self, name: str) -> Selection | None:
+        wanted = normalize_name(name)
+        for selection in self.selections:
+            if selection.package.name == wanted:
+                return selection
+        return None
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(s.package.name for s in self.selections)
+
+    def chosen_label(self, name: str) -> str | None:
+        selection = self.selection(name)
+        chosen = selection.chosen if selection is not None else None
+        return chosen.label if chosen is not None else None
+
+    def routes(self) -> list[tuple[str, str, str]]:
+        """``(source name, index URL, package)`` for every package with a chosen variant."""
+        routes = []
+        for selection in self.selections:
+            chosen = selection.chosen
+            if chosen is not None:
+                name = f"wheel-variants-{selection.package.name}-{chosen.label}"
+                routes.append((name, chosen.index, selection.package.name))
+        return routes
+
+    def build_env(self) -> dict[str, str]:
+        env: dict[str, str] = {}
+        for selection in self.selections:
+            if selection.chosen is not None:
+                env.update(selection.chosen.build.env)
+        return env
+
+    def build_config_settings(self) -> dict[str, str]:
+        settings: dict[str, str] = {}
+        for selection in self.selections:
+            if selection.chosen is not None:
+                settings.update(selection.chosen.build.config_settings)
+        return settings
+
+    def build_key(self) -> str | None:
+        """A short hash of every build setting in effect (None when there are none): the wheel-cache key."""
+        env, settings = self.build_env(), self.build_config_settings()
+        if not env and not settings:
+            return None
+        labels = {s.package.name: s.chosen.label for s in self.selections if s.chosen is not None}
+        canonical = json.dumps(
+            {"env": env, "config-settings": settings, "labels": labels}, sort_keys=True, separators=(",", ":")
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def make_plan(
+    packages: Iterable[PackageVariants],
+    supported: SupportedProperties,
+    marker_environment: Mapping[str, str] | None = None,
+) -> VariantPlan:
+    return VariantPlan(
+        supported=supported,
+        selections=tuple(select_variant(package, supported, marker_environment) for package in packages),
+    )

@@ -1,0 +1,238 @@
+"""The ``Project`` subclass: PDM's public ``Project`` methods, adapted to variant selection.
+
+* ``get_sources`` routes each managed package exclusively to its chosen variant's index;
+* ``write_lockfile`` re-adds ``[metadata.wheel-variants]`` (PDM rebuilds the lock from scratch);
+* ``is_lockfile_fresh`` also needs the variant this machine selects to be locked;
+* ``get_synchronizer`` installs the chosen variant's files and reinstalls on a variant switch;
+* ``get_environment`` applies the chosen variants' build settings (source builds);
+* ``make_wheel_cache`` keys built wheels on those settings;
+* ``get_resolver`` / ``get_synchronizer`` refuse ``use_uv`` (it ignores per-package routing).
+
+Without a managed package every method defers to PDM unchanged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdm._types import RepositoryConfig
+    from pdm.environments import BaseEnvironment
+    from pdm.installers import BaseSynchronizer
+    from pdm.models.caches import WheelCache
+    from pdm.project import Project
+    from pdm.resolver.base import Resolver
+
+    from wheel_variants.packages import PackagesConfig
+
+    from .plan import VariantPlan
+
+__all__ = ["make_project_class"]
+
+MARK = "__wheel_variants__"
+
+
+def _tool_table(project: Any) -> Mapping[str, Any] | None:
+    tool = project.pyproject.open_for_read().get("tool", {})
+    table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
+    return table if isinstance(table, Mapping) else None
+
+
+def make_project_class(base: type[Project]) -> type[Project]:
+    """Subclass *base* (whatever ``core.project_class`` is now), so other plugins still chain."""
+    if getattr(base, MARK, False):
+        return base
+
+    class VariantsProject(base):  # type: ignore[valid-type,misc]
+        __wheel_variants__ = True
+
+        # -- the plan -----------------------------------------------------------------------
+
+        def variants_plan(self) -> VariantPlan | None:
+            """The variant plan of this project on this machine, or None when nothing is managed."""
+            from pdm.exceptions import PdmUsageError
+
+            from wheel_variants.errors import VariantsError
+
+            from .plan import direct_dependency_names, managed_packages
+
+            pyproject = self.pyproject.open_for_read()
+            declared = direct_dependency_names(pyproject)
+            locked = self._variants_locked_names()
+            table = _tool_table(self)
+            if not (table and table.get("packages")) and not _catalog_mentions(declared | locked):
+                return None
+            try:
+                config = self._variants_config(table)
+                packages = managed_packages(config, declared, locked)
+                if not packages:
+                    return None
+                return self._variants_plan_for(packages)
+            except VariantsError as error:
+                from rich.markup import escape
+
+                raise PdmUsageError(escape(str(error))) from None
+
+        def _variants_config(self, table: Mapping[str, Any] | None) -> PackagesConfig:
+            cached = self.__dict__.get("_wv_config")
+            if cached is None:
+                from wheel_variants.catalog import load_packages
+
+                cached = self.__dict__["_wv_config"] = load_packages(table)
+            return cached
+
+        def _variants_plan_for(self, packages: tuple[Any, ...]) -> VariantPlan:
+            key = tuple(p.name for p in packages)
+            cached = self.__dict__.get("_wv_plan")
+            if cached is not None and cached[0] == key:
+                return cached[1]  # type: ignore[no-any-return]
+            from .plan import detect_supported, make_plan
+
+            plan = make_plan(packages, detect_supported())
+            self.__dict__["_wv_plan"] = (key, plan)
+            return plan
+
+        def _variants_locked_names(self) -> set[str]:
+            from wheel_variants.packages import normalize_name
+
+            from ._pdm import lockfile_path
+
+            lockfile = self.lockfile
+            if not lockfile_path(lockfile).exists():
+                return set()
+            packages = lockfile.open_for_read().get("package", [])
+            return {normalize_name(p["name"]) for p in packages if isinstance(p, Mapping) and "name" in p}
+
+        # -- PDM's public methods -----------------------------------------------------------
+
+        def get_sources(self, expand_env: bool = True, include_stored: bool = False) -> list[RepositoryConfig]:
+            sources: list[RepositoryConfig] = super().get_sources(expand_env, include_stored)
+            plan = self.variants_plan()
+            if plan is None:
+                return sources
+            from ._pdm import make_source
+
+            return [*sources, *(make_source(name, url, [package]) for name, url, package in plan.routes())]
+
+        def write_lockfile(self, *args: Any, **kwargs: Any) -> None:
+            plan = self.variants_plan()
+            if plan is not None:
+                self._variants_record(plan)
+            super().write_lockfile(*args, **kwargs)
+
+        def _variants_record(self, plan: VariantPlan) -> None:
+            import tomlkit
+            from pdm.compat import tomllib
+
+            from ._pdm import lockfile_path
+            from .lockdata import KEY, lock_variants_table
+
+            path = lockfile_path(self.lockfile)
+            previous: Mapping[str, Any] = {}
+            if path.exists():
+                try:
+                    previous = tomllib.loads(path.read_text(encoding="utf-8"))
+                except tomllib.TOMLDecodeError:
+                    previous = {}  # PDM reports a broken lock itself
+            document = self.lockfile.open_for_write()
+            table = lock_variants_table(document.unwrap(), previous, plan)
+            metadata = document.get("metadata")
+            if metadata is None:
+                return
+            if KEY in metadata:
+                del metadata[KEY]
+            if table is not None:
+                metadata[KEY] = tomlkit.item(table)
+
+        def is_lockfile_fresh(self) -> bool:
+            fresh: bool = super().is_lockfile_fresh()
+            if not fresh:
+                return False
+            plan = self.variants_plan()
+            if plan is None:
+                return True
+            from .lockdata import missing_variants
+
+            problems = missing_variants(self.lockfile.open_for_read(), plan)
+            from rich.markup import escape
+
+            for problem in problems:
+                self.core.ui.warn(escape(f"wheel-variants: {problem}"))
+            return not problems
+
+        def get_resolver(self, allow_uv: bool = True) -> type[Resolver]:
+            if allow_uv:
+                self._variants_refuse_uv()
+            resolver: type[Resolver] = super().get_resolver(allow_uv)
+            return resolver
+
+        def get_synchronizer(self, quiet: bool = False, allow_uv: bool = True) -> type[BaseSynchronizer]:
+            if allow_uv:
+                self._variants_refuse_uv()
+            synchronizer: type[BaseSynchronizer] = super().get_synchronizer(quiet, allow_uv)
+            if self.variants_plan() is None:
+                return synchronizer
+            from .install import make_synchronizer_class
+
+            return make_synchronizer_class(synchronizer)
+
+        def _variants_refuse_uv(self) -> None:
+            if self.config.get("use_uv") and self.variants_plan() is not None:
+                from pdm.exceptions import PdmUsageError
+
+                names = ", ".join(sorted(self.variants_plan().names))  # type: ignore[union-attr]
+                raise PdmUsageError(
+                    f"wheel-variants: use_uv = true bypasses per-package index routing, so {names} could get "
+                    "the wrong build; run `pdm config use_uv false` (or unset it) to use variant selection"
+                )
+
+        def get_environment(self) -> BaseEnvironment:
+            environment: BaseEnvironment = super().get_environment()
+            plan = self.variants_plan()
+            if plan is not None:
+                self._variants_apply_build_settings(plan)
+            return environment
+
+        def _variants_apply_build_settings(self, plan: VariantPlan) -> None:
+            for name, value in plan.build_env().items():
+                current = os.environ.get(name)
+                if current is None:
+                    os.environ[name] = value
+                elif current != value:
+                    self.core.ui.warn(
+                        f"wheel-variants: keeping {name}={current!r} from the environment (variant wants {value!r})"
+                    )
+            state = self.core.state.config_settings
+            settings = plan.build_config_settings()
+            if settings:
+                if state is None:
+                    self.core.state.config_settings = dict(settings)
+                else:
+                    for key, value in settings.items():
+                        state.setdefault(key, value)
+
+        def make_wheel_cache(self) -> WheelCache:
+            plan = self.variants_plan()
+            key = plan.build_key() if plan is not None else None
+            if key is None:
+                cache: WheelCache = super().make_wheel_cache()
+                return cache
+            from pdm.models.caches import get_wheel_cache
+
+            return get_wheel_cache(self.cache("wheels") / f"v-{key}")
+
+    VariantsProject.__name__ = VariantsProject.__qualname__ = f"Variants{base.__name__}"
+    return VariantsProject
+
+
+def _catalog_mentions(names: set[str]) -> bool:
+    """Whether any of *names* is a catalog package (cheap: no validation of the catalog)."""
+    if not names:
+        return False
+    from wheel_variants.catalog import catalog_document
+    from wheel_variants.packages import normalize_name
+
+    catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
+    return bool(catalog & names)
