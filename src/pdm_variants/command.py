@@ -38,11 +38,21 @@ class VariantsCommand(BaseCommand):
     name = "variants"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        subparsers = parser.add_subparsers(title="commands", dest="variants_command", metavar="{show}")
+        from wheel_variants.cli.uv import add_generator_arguments
+
+        subparsers = parser.add_subparsers(title="commands", dest="variants_command", metavar="{show,uv}")
         show = subparsers.add_parser("show", help="Supported properties and per-package variant ranking")
         show.add_argument("--json", action="store_true", help="print a JSON document")
+        uv = subparsers.add_parser(
+            "uv",
+            help="Generate uv indexes, sources and conflicts for this project (same as `wheel-variants uv`)",
+        )
+        add_generator_arguments(uv)
 
     def handle(self, project: Project, options: argparse.Namespace) -> None:
+        if options.variants_command == "uv":
+            _generate_uv_config(project, options)
+            return
         plan = project.variants_plan() if hasattr(project, "variants_plan") else None
         report = plan_report(plan)
         ui = project.core.ui
@@ -65,3 +75,21 @@ class VariantsCommand(BaseCommand):
                 ui.echo(f"  {rank}. {variant['label']}  {variant['index']}")
             for rejected in body["rejected"]:
                 ui.echo(f"  x  {rejected['label']}: {rejected['reason']}")
+
+
+def _generate_uv_config(project: Project, options: argparse.Namespace) -> None:
+    """Run the uv generator on this project; a bad declaration becomes one PDM error line."""
+    from pdm.exceptions import PdmUsageError
+    from rich.markup import escape
+
+    from wheel_variants.cli.uv import run
+    from wheel_variants.errors import VariantsError
+
+    generator_options = argparse.Namespace(**vars(options))
+    generator_options.project = project.root
+    try:
+        code = run(generator_options)
+    except VariantsError as error:
+        raise PdmUsageError(escape(str(error))) from None
+    if code:
+        raise SystemExit(code)

@@ -15,7 +15,7 @@ from ..tomlfile import parse_toml
 from ..uvconfig import UvConfigError, UvOptions, parse_uv_options, plan_uv
 from ..uvwriter import UvClobberError, render_pyproject, unified_diff
 
-__all__ = ["register", "run"]
+__all__ = ["add_generator_arguments", "register", "run"]
 
 
 def register(subparsers: Any) -> None:
@@ -31,6 +31,13 @@ def register(subparsers: Any) -> None:
         ),
         epilog="example: wheel-variants uv --default cu124 --write && uv sync --extra cu124",
     )
+    add_generator_arguments(parser)
+    parser.add_argument("--project", type=Path, default=Path(), metavar="DIR", help="project directory (default: .)")
+    parser.set_defaults(handler=run)
+
+
+def add_generator_arguments(parser: argparse.ArgumentParser) -> None:
+    """The generator's options, shared with ``pdm variants uv`` (which supplies the project itself)."""
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--write", action="store_true", help="update pyproject.toml in place")
     action.add_argument("--check", action="store_true", help="exit 1 if pyproject.toml is out of date (for CI)")
@@ -40,8 +47,6 @@ def register(subparsers: Any) -> None:
     default.add_argument("--default", metavar="LABEL", help="the default label (source-build variables, default group)")
     parser.add_argument("--groups", action="store_true", help="use [dependency-groups] instead of extras")
     parser.add_argument("--force", action="store_true", help="replace hand-written uv sources/extras/indexes")
-    parser.add_argument("--project", type=Path, default=Path(), metavar="DIR", help="project directory (default: .)")
-    parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
