@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from pdmtools import PdmRunner
 from test_uvconfig import PYPROJECT
-
 from wheel_variants.cli import main
 
 pytestmark = pytest.mark.slow
