@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import VariantsError
 from .filename import NULL_LABEL, validate_label
@@ -199,16 +199,25 @@ def _index_bases(value: object, prefix: str, problems: list[str]) -> dict[str, s
     return {str(name): url.rstrip("/") for name, url in value.items()}
 
 
+def _is_table_of(
+    value: object, allowed: frozenset[str], where: str, problems: list[str]
+) -> TypeGuard[Mapping[str, Any]]:
+    """True for a table (unknown keys are recorded as problems); False, with the reason, otherwise."""
+    if not isinstance(value, Mapping):
+        problems.append(f"{where}: expected a table, got {value!r}")
+        return False
+    for key in value:
+        if key not in allowed:
+            problems.append(f"{where}: unknown key {key!r} (expected one of {sorted(allowed)})")
+    return True
+
+
 def _package(
     name: str, body: object, where: str, origin: str, bases: Mapping[str, str], problems: list[str]
 ) -> PackageVariants | None:
-    if not isinstance(body, Mapping):
-        problems.append(f"{where}: expected a table, got {body!r}")
-        return None
     before = len(problems)
-    for key in body:
-        if key not in _PACKAGE_KEYS:
-            problems.append(f"{where}: unknown key {key!r} (expected one of {sorted(_PACKAGE_KEYS)})")
+    if not _is_table_of(body, _PACKAGE_KEYS, where, problems):
+        return None
     variants_table = body.get("variants")
     variants: list[IndexVariant] = []
     if not isinstance(variants_table, Mapping) or not variants_table:
@@ -253,13 +262,9 @@ def _variant(
     if label == NULL_LABEL:
         problems.append(f"{where}: the label {NULL_LABEL!r} is reserved for PEP 825 null variants")
         return None
-    if not isinstance(spec, Mapping):
-        problems.append(f"{where}: expected a table, got {spec!r}")
-        return None
     before = len(problems)
-    for key in spec:
-        if key not in _VARIANT_KEYS:
-            problems.append(f"{where}: unknown key {key!r} (expected one of {sorted(_VARIANT_KEYS)})")
+    if not _is_table_of(spec, _VARIANT_KEYS, where, problems):
+        return None
     index = _index_url(spec.get("index"), f"{where}.index", bases, problems)
     properties: list[VariantProperty] = []
     raw = spec.get("properties", [])
