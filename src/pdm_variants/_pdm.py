@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from importlib.metadata import Distribution
 
     from pdm._types import RepositoryConfig
+    from pdm.environments import BaseEnvironment
     from pdm.models.candidates import Candidate
     from pdm.project.lockfile.base import Lockfile
 
@@ -25,8 +26,11 @@ __all__ = [
     "check_pdm_version",
     "dist_info_path",
     "filter_hashes",
+    "locked_file_names",
     "lockfile_path",
     "make_source",
+    "with_mixin",
+    "wrap_get_finder",
 ]
 
 #: ``(lowest, first unsupported)`` PDM release this plugin is tested with.
@@ -79,6 +83,17 @@ def filter_hashes(candidate: Candidate, keep: frozenset[str]) -> int:
     return len(candidate.hashes)
 
 
+def locked_file_names(candidate: Candidate) -> list[tuple[str, str]]:
+    """``(filename, hash)`` of a locked candidate's files. Internal: ``FileHash`` has ``file``
+    or, in a ``static_urls`` lock, ``url``."""
+    files = []
+    for entry in candidate.hashes:
+        name = entry.get("file") or entry.get("url", "").rsplit("/", 1)[-1].split("#", 1)[0]
+        if name and entry.get("hash"):
+            files.append((name, entry["hash"]))
+    return files
+
+
 def dist_info_path(dist: Distribution) -> Path | None:
     """The ``.dist-info`` directory of an installed distribution. Internal: ``PathDistribution._path``."""
     path = getattr(dist, "_path", None)
@@ -106,3 +121,41 @@ def lock_packages(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The ``[[package]]`` entries of a ``pdm.lock`` document (empty for other formats)."""
     packages = document.get("package", [])
     return [entry for entry in packages if isinstance(entry, Mapping)] if isinstance(packages, list) else []
+
+
+_MIXED: dict[tuple[type, type], type] = {}
+
+
+def with_mixin(obj: Any, mixin: type) -> Any:
+    """Give *obj* the behaviour of *mixin* in place, by switching its class to ``(mixin, type(obj))``.
+
+    Used where PDM builds an object itself and offers no factory to override: the finder made
+    inside ``BaseEnvironment.get_finder`` (``pdm.models.finder.PDMPackageFinder``) and the
+    evaluator it builds (``PDMEvaluator``). Both are plain classes, so the switch is layout-safe.
+    """
+    cls = type(obj)
+    if issubclass(cls, mixin):
+        return obj
+    mixed = _MIXED.get((cls, mixin))
+    if mixed is None:
+        mixed = _MIXED[(cls, mixin)] = type(f"{mixin.__name__.lstrip('_')}{cls.__name__}", (mixin, cls), {})
+    obj.__class__ = mixed
+    return obj
+
+
+def wrap_get_finder(environment: BaseEnvironment, adapt: Callable[[Any], Any]) -> None:
+    """Make ``environment.get_finder(...)`` yield ``adapt(finder)``. Internal: ``get_finder`` is a
+    context-manager method that builds the finder itself (no factory to override)."""
+    import contextlib
+
+    if getattr(environment, "_wv_finder_wrapped", False):
+        return
+    original = environment.get_finder
+
+    @contextlib.contextmanager
+    def get_finder(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with original(*args, **kwargs) as finder:
+            yield adapt(finder)
+
+    environment.get_finder = get_finder  # type: ignore[method-assign]
+    environment._wv_finder_wrapped = True  # type: ignore[attr-defined]

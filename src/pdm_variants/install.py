@@ -26,16 +26,26 @@ MARK = "__wheel_variants__"
 
 
 def installed_label(dist: Distribution) -> str | None:
-    """The variant label an installed distribution records, if any."""
-    text = dist.read_text(MARKER_FILE)
-    if not text:
-        return None
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
+    """The variant label of an installed distribution: our marker (index variants), else the
+    wheel's own PEP 825 ``variant.json`` (one label); None for a non-variant install."""
+    for name, read in ((MARKER_FILE, _marker_label), ("variant.json", _variant_json_label)):
+        text = dist.read_text(name)
+        if text:
+            try:
+                return read(json.loads(text))
+            except ValueError:
+                return None
+    return None
+
+
+def _marker_label(data: object) -> str | None:
     label = data.get("label") if isinstance(data, dict) else None
     return label if isinstance(label, str) else None
+
+
+def _variant_json_label(data: object) -> str | None:
+    variants = data.get("variants") if isinstance(data, dict) else None
+    return next(iter(variants)) if isinstance(variants, dict) and len(variants) == 1 else None
 
 
 def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchronizer]:
@@ -47,42 +57,78 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
 
         def __init__(self, environment: Any, *args: Any, **kwargs: Any) -> None:
             super().__init__(environment, *args, **kwargs)
-            from pdm.exceptions import PdmUsageError
-
-            from ._pdm import filter_hashes, lockfile_path
-            from .lockdata import locked_labels, locked_variant_files
+            from .lockdata import locked_records
+            from .pep825 import ORIGIN
 
             project = environment.project
             plan = project.variants_plan()
-            self._wv_plan = plan
-            if plan is None:
-                return
             lock = project.lockfile.open_for_read()
+            records = locked_records(lock)
+            #: ``{name: label}`` each managed package should have installed (None: a non-variant file).
+            self._wv_expected: dict[str, str | None] = {}
             for key, candidate in self.requested_candidates.items():
                 name = candidate.req.key or key
-                label = plan.chosen_label(name) if name in plan.names else None
-                if label is None or not candidate.hashes:
+                if not candidate.hashes:
                     continue
-                files = locked_variant_files(lock, name, label)
-                if files is None or not filter_hashes(candidate, files):
-                    recorded = ", ".join(locked_labels(lock, name)) or "none"
-                    raise PdmUsageError(
-                        f"wheel-variants: {lockfile_path(project.lockfile).name} has no files of variant {label!r} for "
-                        f"{name} (locked: {recorded}); run `pdm lock` on this machine"
-                    )
+                record = records.get(name)
+                if plan is not None and name in plan.names and (record or {}).get("origin") != ORIGIN:
+                    self._wv_expected[name] = _restrict_to_index_variant(project, lock, candidate, plan)
+                elif isinstance(record, dict) and record.get("origin") == ORIGIN:
+                    self._wv_expected[name] = _restrict_to_best_wheels(project, environment, candidate, record)
 
         def _should_update(self, dist: Distribution, can: Candidate) -> bool:
-            plan = self._wv_plan
             name = can.req.key
-            if plan is not None and name is not None and name in plan.names:
-                wanted = plan.chosen_label(name)
-                if wanted is not None and installed_label(dist) != wanted:
-                    return True
+            if name is not None and name in self._wv_expected and installed_label(dist) != self._wv_expected[name]:
+                return True
             updated: bool = super()._should_update(dist, can)
             return updated
 
     VariantsSynchronizer.__name__ = VariantsSynchronizer.__qualname__ = f"Variants{base.__name__}"
     return VariantsSynchronizer
+
+
+def _restrict_to_index_variant(project: Any, lock: Any, candidate: Candidate, plan: Any) -> str | None:
+    """Keep only the locked files of the index variant this machine selects; return its label."""
+    from pdm.exceptions import PdmUsageError
+
+    from ._pdm import filter_hashes, lockfile_path
+    from .lockdata import locked_labels, locked_variant_files
+
+    name = candidate.req.key
+    label: str | None = plan.chosen_label(name)
+    if label is None:
+        return None
+    files = locked_variant_files(lock, name, label)
+    if files is None or not filter_hashes(candidate, files):
+        recorded = ", ".join(locked_labels(lock, name)) or "none"
+        raise PdmUsageError(
+            f"wheel-variants: {lockfile_path(project.lockfile).name} has no files of variant {label!r} for "
+            f"{name} (locked: {recorded}); run `pdm lock` on this machine"
+        )
+    return label
+
+
+def _restrict_to_best_wheels(project: Any, environment: Any, candidate: Candidate, record: Any) -> str | None:
+    """Keep the locked PEP 825 wheels this machine supports (and non-variant files); return the
+    label the finder will then pick."""
+    from pdm.exceptions import PdmUsageError
+
+    from ._pdm import filter_hashes, locked_file_names
+    from .pep825 import choose_locked_file
+
+    files = locked_file_names(candidate)
+    spec = environment.spec
+    choice = choose_locked_file(
+        record, files, project.variant_wheels().supported, lambda name: spec.wheel_compatibility(name) is not None
+    )
+    if not filter_hashes(candidate, choice.allowed):
+        locked = ", ".join(sorted(record.get("variants", {}))) or "none"
+        raise PdmUsageError(
+            f"wheel-variants: no locked file of {candidate.req.key} fits this machine "
+            f"(locked variants: {locked}; none supported here, and no non-variant file); "
+            "run `wheel-variants explain` to see why"
+        )
+    return choice.label
 
 
 def make_install_manager_class(base: type[InstallManager]) -> type[InstallManager]:

@@ -28,22 +28,34 @@ from wheel_variants.packages import normalize_name
 
 from .plan import VariantPlan
 
-__all__ = ["KEY", "SCHEMA", "locked_labels", "locked_variant_files", "lock_variants_table", "missing_variants"]
+__all__ = [
+    "KEY",
+    "SCHEMA",
+    "locked_labels",
+    "locked_records",
+    "locked_variant_files",
+    "lock_variants_table",
+    "missing_variants",
+]
 
 KEY = "wheel-variants"
 SCHEMA = 1
 
 
 def _table(document: Mapping[str, Any]) -> Mapping[str, Any]:
-    metadata = document.get("metadata", {})
+    from .pylock import as_lock_document  # a pylock.toml is read in this file's shape
+
+    metadata = as_lock_document(document).get("metadata", {})
     table = metadata.get(KEY, {}) if isinstance(metadata, Mapping) else {}
     return table if isinstance(table, Mapping) else {}
 
 
 def _package_files(document: Mapping[str, Any]) -> dict[str, list[str]]:
     """``{normalised name: [hashes]}`` of the lock's ``[[package]]`` entries."""
+    from .pylock import as_lock_document
+
     result: dict[str, list[str]] = {}
-    packages = document.get("package", [])
+    packages = as_lock_document(document).get("package", [])
     for entry in packages if isinstance(packages, list) else []:
         if not isinstance(entry, Mapping) or not isinstance(entry.get("name"), str):
             continue
@@ -92,6 +104,16 @@ def lock_variants_table(
     if not packages:
         return None
     return {"schema": SCHEMA, "packages": packages}
+
+
+def locked_records(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``{name: record}`` of every package the lock's variant table holds."""
+    packages = _table(document).get("packages", {})
+    return (
+        {name: body for name, body in packages.items() if isinstance(body, Mapping)}
+        if isinstance(packages, Mapping)
+        else {}
+    )
 
 
 def locked_labels(document: Mapping[str, Any], name: str) -> tuple[str, ...]:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from wheel_variants.packages import PackagesConfig
 
+    from .finder import VariantWheels
     from .plan import VariantPlan
 
 __all__ = ["make_project_class"]
@@ -75,6 +76,16 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
                 raise PdmUsageError(escape(str(error))) from None
 
+        def variant_wheels(self) -> VariantWheels:
+            """The PEP 825 state every finder of this project shares (detection runs on first need)."""
+            wheels = self.__dict__.get("_wv_wheels")
+            if wheels is None:
+                from .finder import VariantWheels
+                from .plan import detect_supported
+
+                wheels = self.__dict__["_wv_wheels"] = VariantWheels(detect_supported)
+            return wheels  # type: ignore[no-any-return]
+
         def _variants_config(self, table: Mapping[str, Any] | None) -> PackagesConfig:
             cached = self.__dict__.get("_wv_config")
             if cached is None:
@@ -102,7 +113,8 @@ def make_project_class(base: type[Project]) -> type[Project]:
             lockfile = self.lockfile
             if not lockfile_path(lockfile).exists():
                 return set()
-            packages = lockfile.open_for_read().get("package", [])
+            data = lockfile.open_for_read()
+            packages = data.get("package", data.get("packages", []))  # pdm.lock or pylock.toml
             return {normalize_name(p["name"]) for p in packages if isinstance(p, Mapping) and "name" in p}
 
         # -- PDM's public methods -----------------------------------------------------------
@@ -118,16 +130,24 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def write_lockfile(self, *args: Any, **kwargs: Any) -> None:
             plan = self.variants_plan()
-            if plan is not None:
+            wheels = self.__dict__.get("_wv_wheels")
+            if plan is not None or (wheels is not None and wheels.seen) or self._variants_lock_has_records():
                 self._variants_record(plan)
             super().write_lockfile(*args, **kwargs)
 
-        def _variants_record(self, plan: VariantPlan) -> None:
+        def _variants_lock_has_records(self) -> bool:
+            from ._pdm import lockfile_path
+            from .lockdata import KEY
+
+            path = lockfile_path(self.lockfile)
+            return path.exists() and KEY in path.read_text(encoding="utf-8")
+
+        def _variants_record(self, plan: VariantPlan | None) -> None:
             import tomlkit
             from pdm.compat import tomllib
 
             from ._pdm import lockfile_path
-            from .lockdata import KEY, lock_variants_table
+            from .lockdata import KEY
 
             path = lockfile_path(self.lockfile)
             previous: Mapping[str, Any] = {}
@@ -137,7 +157,12 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 except tomllib.TOMLDecodeError:
                     previous = {}  # PDM reports a broken lock itself
             document = self.lockfile.open_for_write()
-            table = lock_variants_table(document.unwrap(), previous, plan)
+            table = self._variants_table(document.unwrap(), previous, plan)
+            from .pylock import is_pylock, record_in_pylock
+
+            if is_pylock(document):
+                record_in_pylock(document, table)
+                return
             metadata = document.get("metadata")
             if metadata is None:
                 return
@@ -145,6 +170,26 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 del metadata[KEY]
             if table is not None:
                 metadata[KEY] = tomlkit.item(table)
+
+        def _variants_table(
+            self, document: Mapping[str, Any], previous: Mapping[str, Any], plan: VariantPlan | None
+        ) -> dict[str, Any] | None:
+            """Index-variant records (from the plan) plus PEP 825 records (from what the finder saw)."""
+            from ._pdm import lock_packages
+            from .lockdata import SCHEMA, lock_variants_table, locked_records
+            from .pep825 import pep825_records
+
+            table = lock_variants_table(document, previous, plan) if plan is not None else None
+            wheels = self.variant_wheels()
+            old = {**locked_records(previous), **locked_records(document)}
+            wheel_records = pep825_records(lock_packages(document), wheels.seen, old)
+            if not wheel_records:
+                return table
+            table = table or {"schema": SCHEMA, "packages": {}}
+            for name, record in wheel_records.items():
+                table["packages"].setdefault(name, record)
+            table["packages"] = dict(sorted(table["packages"].items()))
+            return table
 
         def is_lockfile_fresh(self) -> bool:
             fresh: bool = super().is_lockfile_fresh()
@@ -172,7 +217,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             if allow_uv:
                 self._variants_refuse_uv()
             synchronizer: type[BaseSynchronizer] = super().get_synchronizer(quiet, allow_uv)
-            if self.variants_plan() is None:
+            if self.variants_plan() is None and not self._variants_lock_has_records():
                 return synchronizer
             from .install import make_synchronizer_class
 
@@ -189,7 +234,12 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 )
 
         def get_environment(self) -> BaseEnvironment:
+            from ._pdm import wrap_get_finder
+            from .finder import adapt_finder
+
             environment: BaseEnvironment = super().get_environment()
+            wheels = self.variant_wheels()
+            wrap_get_finder(environment, lambda finder: adapt_finder(finder, wheels))
             plan = self.variants_plan()
             if plan is not None:
                 self._variants_apply_build_settings(plan)

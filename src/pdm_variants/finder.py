@@ -1,0 +1,262 @@
+"""PEP 825 variant wheels in PDM's finder: labelled filenames, the index's variants JSON, ordering.
+
+PDM judges wheels through unearth and ``packaging``, which reject ``pkg-1.0-py3-none-any-cu126.whl``
+outright. The adapter teaches an existing finder three things, per index or find-links source:
+
+* a labelled wheel is judged on its base filename (tags, name, version, Requires-Python);
+* the release's ``{name}-{version}-variants.json`` from the same page gives each label its
+  properties; labels this machine does not support are dropped, the rest are ranked with the
+  core's PEP 825 ordering (null variant last, then non-variant wheels, then sdists);
+* a downloaded variant wheel is renamed to its base filename, so PDM's installer accepts it
+  (the label stays known through the wheel's own ``variant.json``).
+
+``find_matches`` (what PDM uses to collect the files it locks) keeps every label whose tags fit,
+so one lock holds all variants of a release and each machine installs its best one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wheel_variants.errors import VariantsError
+from wheel_variants.filename import WheelFilename
+from wheel_variants.ordering import Ordering, order_variants
+from wheel_variants.packages import normalize_name
+
+if TYPE_CHECKING:
+    from unearth import Link, PackageFinder
+    from unearth.evaluator import Evaluator, Package
+
+    from wheel_variants.metadata import VariantsMetadata
+    from wheel_variants.supported import SupportedProperties
+
+__all__ = ["ReleaseVariants", "VariantWheels", "adapt_finder", "split_label"]
+
+logger = logging.getLogger("unearth")
+
+VARIANTS_JSON_SUFFIX = "-variants.json"
+
+
+def split_label(filename: str) -> tuple[str, str] | None:
+    """``(base filename, label)`` of a PEP 825 variant wheel; None for anything else.
+
+    Cheap for the common case (a plain wheel or an sdist): no parsing unless the part count
+    says a label may be there. A malformed labelled name is logged and treated as no wheel.
+    """
+    if not filename.endswith(".whl"):
+        return None
+    parts = filename[:-4].split("-")
+    if not (len(parts) == 7 or (len(parts) == 6 and not parts[2][:1].isdigit())):
+        return None
+    try:
+        parsed = WheelFilename.parse(filename)
+    except VariantsError as error:
+        logger.debug("Skipping variant wheel %s: %s", filename, error)
+        return None
+    assert parsed.label is not None
+    return parsed.base_filename, parsed.label
+
+
+def _variants_json_version(filename: str, canonical_name: str) -> str | None:
+    """The version of a ``{name}-{version}-variants.json`` file of *canonical_name*, else None."""
+    if not filename.endswith(VARIANTS_JSON_SUFFIX):
+        return None
+    name, _, version = filename[: -len(VARIANTS_JSON_SUFFIX)].rpartition("-")
+    return version if name and normalize_name(name) == canonical_name else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseVariants:
+    """One release's variants JSON as fetched from one source, and its ordering on this machine."""
+
+    name: str
+    version: str
+    url: str
+    hash: str
+    metadata: VariantsMetadata
+    ordering: Ordering
+
+
+class VariantWheels:
+    """Per-project state shared by every finder: supported properties, fetched variants JSON,
+    and the releases seen (what the lock records)."""
+
+    def __init__(self, supported: Callable[[], SupportedProperties]) -> None:
+        self._supported_factory = supported
+        self._supported: SupportedProperties | None = None
+        self._by_url: dict[str, ReleaseVariants] = {}
+        self.seen: dict[tuple[str, str], ReleaseVariants] = {}
+
+    @property
+    def supported(self) -> SupportedProperties:
+        if self._supported is None:
+            self._supported = self._supported_factory()
+        return self._supported
+
+    def release(self, session: Any, name: str, version: str, link: Link) -> ReleaseVariants:
+        """Fetch, check and order the variants JSON at *link* (once per URL)."""
+        url = link.url_without_fragment
+        cached = self._by_url.get(url)
+        if cached is None:
+            from wheel_variants.metadata import parse_metadata
+
+            data = _fetch(session, link)
+            digest = hashlib.sha256(data).hexdigest()
+            expected = (link.hashes or {}).get("sha256")
+            if expected is not None and expected != digest:
+                raise VariantsError(f"{url}: sha256 {digest} does not match the index's {expected}")
+            metadata = parse_metadata(data, url)
+            ordering = order_variants(metadata.variants, self.supported, metadata.namespace_priorities)
+            cached = ReleaseVariants(name, version, url, f"sha256:{digest}", metadata, ordering)
+            self._by_url[url] = cached
+        self.seen[(name, version)] = cached
+        return cached
+
+
+def _fetch(session: Any, link: Link) -> bytes:
+    if link.is_file:
+        return Path(link.file_path).read_bytes()
+    import httpx  # PDM's session is an httpx client
+
+    try:
+        response = session.get(link.normalized)
+        response.raise_for_status()
+    except httpx.HTTPError as error:
+        raise VariantsError(f"{link.url_without_fragment}: cannot fetch variants JSON ({error})") from None
+    content: bytes = response.content
+    return content
+
+
+# -- the adapter ------------------------------------------------------------------------------
+
+
+class _VariantEvaluator:
+    """Judges a labelled wheel on its base filename and keeps the labelled link."""
+
+    def evaluate_link(self, link: Link) -> Package | None:
+        split = split_label(link.filename)
+        if split is None:
+            return super().evaluate_link(link)  # type: ignore[misc,no-any-return]
+        base = dataclasses.replace(link, url=_with_filename(link.url, split[0]))
+        package = super().evaluate_link(base)  # type: ignore[misc]
+        return None if package is None else dataclasses.replace(package, link=link)
+
+
+class _VariantFinder:
+    """The finder mixin; see the module docstring."""
+
+    _wv_context: VariantWheels
+    _wv_ranks: dict[str, int | None]
+    _wv_keep_all: bool
+
+    def build_evaluator(self, package_name: str, allow_yanked: bool = False) -> Evaluator:
+        from ._pdm import with_mixin
+
+        evaluator = super().build_evaluator(package_name, allow_yanked)  # type: ignore[misc]
+        return with_mixin(evaluator, _VariantEvaluator)  # type: ignore[no-any-return]
+
+    def _evaluate_links(self, links: Iterable[Link], evaluator: Evaluator) -> Iterable[Package]:
+        canonical = normalize_name(evaluator.package_name)
+        json_links: dict[str, Link] = {}
+        others: list[Link] = []
+        for link in links:
+            version = _variants_json_version(link.filename, canonical)
+            if version is None:
+                others.append(link)
+            else:
+                json_links[version] = link
+        packages = list(super()._evaluate_links(others, evaluator))  # type: ignore[misc]
+        if not any(split_label(p.link.filename) for p in packages):
+            return packages
+        kept = []
+        for package in packages:
+            split = split_label(package.link.filename)
+            if split is None:
+                kept.append(package)
+                continue
+            json_link = json_links.get(package.version)
+            if json_link is None:
+                logger.debug("Skipping %s: its source lists no %s", package.link, VARIANTS_JSON_SUFFIX)
+                continue
+            release = self._wv_release(canonical, package.version, json_link)
+            if release.metadata.variant(split[1]) is None:
+                logger.debug("Skipping %s: label %r is not in %s", package.link, split[1], release.url)
+                continue
+            rank = release.ordering.rank(split[1])
+            if rank is None and not self._wv_keep_all:
+                logger.debug("Skipping %s: %s", package.link, release.ordering.reason(split[1]) or "unknown label")
+                continue
+            self._wv_ranks[package.link.url] = rank
+            kept.append(package)
+        return kept
+
+    def _wv_release(self, name: str, version: str, link: Link) -> ReleaseVariants:
+        try:
+            return self._wv_context.release(self.session, name, version, link)  # type: ignore[attr-defined]
+        except VariantsError as error:
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
+
+    def _sort_key(self, package: Package) -> tuple[Any, ...]:
+        # PDM's key is (-yanked, prefer_binary, version, tag compatibility, build tag); the
+        # variant preference goes right after the version: it beats tags (PEP 825 rationale).
+        key: tuple[Any, ...] = super()._sort_key(package)  # type: ignore[misc]
+        split = split_label(package.link.filename)
+        if split is None:
+            return (*key[:3], (0, 0), *key[3:])
+        rank = self._wv_ranks.get(package.link.url)
+        preference = (1, -rank) if rank is not None else (-1, 0)
+        compatibility = self.env_spec.wheel_compatibility(split[0]) or (-1, -1, -1, -1)  # type: ignore[attr-defined]
+        return (*key[:3], preference, compatibility, *key[4:])
+
+    def find_matches(self, *args: Any, **kwargs: Any) -> list[Package]:
+        # PDM collects the files it locks here: keep every label whose tags fit (eagerly, since
+        # the flag only holds during this call).
+        self._wv_keep_all = True
+        try:
+            return list(super().find_matches(*args, **kwargs))  # type: ignore[misc]
+        finally:
+            self._wv_keep_all = False
+
+    def download_and_unpack(self, link: Link, location: str | Path, *args: Any, **kwargs: Any) -> Path:
+        path: Path = super().download_and_unpack(link, location, *args, **kwargs)  # type: ignore[misc]
+        split = split_label(path.name)
+        if split is None or not path.is_file():
+            return path
+        target = Path(location) / split[0]
+        if link.is_file and Path(link.file_path) == path:
+            import shutil
+
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)  # a local find-links file: never rename the user's file
+        else:
+            path.replace(target)
+        return target
+
+
+def adapt_finder(finder: PackageFinder, context: VariantWheels) -> PackageFinder:
+    """Give *finder* (a ``PDMPackageFinder``) the variant behaviour, in place."""
+    from ._pdm import with_mixin
+
+    adapted = with_mixin(finder, _VariantFinder)
+    adapted._wv_context = context
+    adapted._wv_ranks = {}
+    adapted._wv_keep_all = False
+    return adapted  # type: ignore[no-any-return]
+
+
+def _with_filename(url: str, filename: str) -> str:
+    """*url* with its last path segment replaced (query and fragment kept)."""
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    directory = parts.path.rsplit("/", 1)[0]
+    return urlunsplit(parts._replace(path=f"{directory}/{quote(filename)}"))

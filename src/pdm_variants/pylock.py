@@ -1,0 +1,190 @@
+"""Variant data in a PEP 751 ``pylock.toml`` (PDM's ``lock.format = "pylock"``), pure functions.
+
+PDM writes ``pylock.toml`` from scratch on every lock, like ``pdm.lock``; the plugin then adds,
+per ``[[packages]]`` entry of a variant-managed package:
+
+* ``[packages.tool.wheel-variants]``: the package's record from :mod:`pdm_variants.lockdata`
+  (``origin`` and, per label, ``index``/``properties``/``marker``/``files``), verbatim apart from
+  the PEP 825 document below. PEP 751 reserves ``[packages.tool]`` for tools; other readers
+  ignore it.
+* ``[packages.variants-json]``, for packages whose record carries the combined PEP 825
+  ``{name}-{version}-variants.json`` document (``variants-json.document``): that document
+  inlined as TOML, pruned to the locked labels, ``$schema`` and ``default-priorities`` kept, as
+  PEP 825 "Integration with pylock.toml" specifies, so that other PEP 751 readers see the
+  variants. Index variants (one index per backend) have no such document and get only the tool
+  table.
+
+A top-level ``[tool.wheel-variants] schema = 1`` marks the layout. :func:`as_lock_document`
+turns a ``pylock.toml`` back into the ``pdm.lock`` shape that ``lockdata`` reads, so every
+reader of the lock works on both formats.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = [
+    "TOOL_KEY",
+    "VARIANTS_JSON_KEY",
+    "as_lock_document",
+    "is_pylock",
+    "pruned_variants_json",
+    "pylock_package_records",
+    "record_in_pylock",
+]
+
+#: The per-package and top-level ``[tool]`` key this plugin owns in ``pylock.toml``.
+TOOL_KEY = "wheel-variants"
+#: The per-package table PEP 825 adds to ``pylock.toml`` (its "Integration with pylock.toml").
+VARIANTS_JSON_KEY = "variants-json"
+#: Inside a lockdata record's ``variants-json`` table: the merged PEP 825 document, if stored.
+DOCUMENT_KEY = "document"
+
+
+def is_pylock(document: Mapping[str, Any]) -> bool:
+    """Whether *document* is a PEP 751 lock (PDM tells them apart the same way)."""
+    return "lock-version" in document and "metadata" not in document
+
+
+def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    packages = document.get("packages", [])
+    if not isinstance(packages, list):
+        return []
+    return [p for p in packages if isinstance(p, Mapping) and isinstance(p.get("name"), str)]
+
+
+def _artifact_hashes(entry: Mapping[str, Any]) -> list[str]:
+    """``algo:value`` of every wheel and sdist of one ``[[packages]]`` entry."""
+    artifacts = list(entry.get("wheels", []) or [])
+    if isinstance(entry.get("sdist"), Mapping):
+        artifacts.append(entry["sdist"])
+    hashes = []
+    for artifact in artifacts:
+        table = artifact.get("hashes") if isinstance(artifact, Mapping) else None
+        if isinstance(table, Mapping):
+            hashes.extend(f"{algo}:{value}" for algo, value in table.items() if isinstance(value, str))
+    return hashes
+
+
+def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``{name: lockdata record}`` read back from the ``[packages.tool.wheel-variants]`` tables
+    (with ``[packages.variants-json]`` as ``variants-json.document``: the inverse of :func:`record_in_pylock`)."""
+    from wheel_variants.packages import normalize_name
+
+    records: dict[str, Any] = {}
+    for entry in _entries(document):
+        tool = entry.get("tool")
+        record = tool.get(TOOL_KEY) if isinstance(tool, Mapping) else None
+        if not isinstance(record, Mapping):
+            continue
+        record = dict(record)
+        inline = entry.get(VARIANTS_JSON_KEY)
+        if isinstance(inline, Mapping):  # the (pruned) PEP 825 document goes back into the record
+            reference = record.get(VARIANTS_JSON_KEY)
+            record[VARIANTS_JSON_KEY] = {
+                **(reference if isinstance(reference, Mapping) else {}),
+                DOCUMENT_KEY: inline,
+            }
+        records[normalize_name(entry["name"])] = record
+    return records
+
+
+def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    """*document* in the ``pdm.lock`` shape ``lockdata`` reads; a ``pdm.lock`` is returned as is.
+
+    ``[[package]]`` gets each entry's name and file hashes; ``[metadata.wheel-variants]`` the
+    records of the ``[packages.tool.wheel-variants]`` tables.
+    """
+    if not is_pylock(document):
+        return document
+    from .lockdata import KEY, SCHEMA
+
+    package = [
+        {"name": entry["name"], "files": [{"hash": h} for h in _artifact_hashes(entry)]} for entry in _entries(document)
+    ]
+    records = pylock_package_records(document)
+    metadata: dict[str, Any] = {KEY: {"schema": SCHEMA, "packages": records}} if records else {}
+    return {"metadata": metadata, "package": package}
+
+
+def pruned_variants_json(document: Mapping[str, Any], labels: set[str]) -> dict[str, Any]:
+    """The PEP 825 *document* with only *labels* under ``variants`` (PEP 825 allows pruning
+    entries of labels not in the lock); every other key, ``$schema`` first, is kept."""
+    pruned = {key: value for key, value in document.items() if key != "variants"}
+    variants = document.get("variants", {})
+    pruned["variants"] = {
+        label: body
+        for label, body in sorted(variants.items() if isinstance(variants, Mapping) else ())
+        if label in labels
+    }
+    return pruned
+
+
+def _split_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], Mapping[str, Any] | None]:
+    """The record for the tool table (without the document), and the PEP 825 document if any."""
+    reference = record.get(VARIANTS_JSON_KEY)
+    if not isinstance(reference, Mapping):
+        return dict(record), None
+    if "variants" in reference:  # the record holds the document itself
+        return {k: v for k, v in record.items() if k != VARIANTS_JSON_KEY}, reference
+    if not isinstance(reference.get(DOCUMENT_KEY), Mapping):
+        return dict(record), None
+    slim = {key: value for key, value in reference.items() if key != DOCUMENT_KEY}
+    tool_record = (
+        {**record, VARIANTS_JSON_KEY: slim} if slim else {k: v for k, v in record.items() if k != VARIANTS_JSON_KEY}
+    )
+    return tool_record, reference[DOCUMENT_KEY]
+
+
+def _variants_json_item(document: Mapping[str, Any]) -> Any:
+    """*document* as a TOML table, one inline table per label (as in PEP 825's example)."""
+    import tomlkit
+
+    table = tomlkit.table()
+    for key, value in document.items():
+        if key != "variants":
+            table[key] = tomlkit.item(value)
+    variants = tomlkit.table()
+    for label, body in document.get("variants", {}).items():
+        inline = tomlkit.inline_table()
+        inline.update(body)
+        variants[label] = inline
+    table["variants"] = variants
+    return table
+
+
+def record_in_pylock(document: Any, table: Mapping[str, Any] | None) -> None:
+    """Write *table* (``lockdata.lock_variants_table``'s result, or None) into the tomlkit
+    ``pylock.toml`` *document*, replacing whatever the plugin wrote there before."""
+    import tomlkit
+
+    from wheel_variants.packages import normalize_name
+
+    records: Mapping[str, Any] = (table or {}).get("packages", {})
+    for entry in document.get("packages", []):
+        name = normalize_name(str(entry.get("name", "")))
+        tool = entry.get("tool")
+        if tool is not None and TOOL_KEY in tool:
+            del tool[TOOL_KEY]
+        if VARIANTS_JSON_KEY in entry:
+            del entry[VARIANTS_JSON_KEY]
+        record = records.get(name)
+        if record is None:
+            continue
+        tool_record, variants_json = _split_record(record)
+        if variants_json is not None:
+            labels = set(record.get("variants", {}))
+            entry[VARIANTS_JSON_KEY] = _variants_json_item(pruned_variants_json(variants_json, labels))
+        if tool is None:
+            tool = entry["tool"] = tomlkit.table()
+        tool[TOOL_KEY] = tomlkit.item(tool_record)
+    top = document.get("tool")
+    if top is not None and TOOL_KEY in top:
+        del top[TOOL_KEY]
+    if records:
+        from .lockdata import SCHEMA
+
+        if top is None:
+            top = document["tool"] = tomlkit.table()
+        top[TOOL_KEY] = {"schema": SCHEMA}

@@ -1,0 +1,96 @@
+"""Acceptance: the real ``pdm`` CLI installs PEP 825 variant wheels built by our Hatch plugin.
+
+The index holds ``gpu-demo`` 1.0.0 as cu126 / cu128 / null variant wheels, a non-variant wheel
+and ``gpu_demo-1.0.0-variants.json``; the installed package reports its label itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import tomlkit
+
+from hatchbuild import build_variant_wheels
+from indexserver import IndexServer
+from pdmtools import PdmRunner
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+PYPROJECT = """\
+[project]
+name = "app"
+version = "0"
+requires-python = ">=3.10"
+dependencies = []
+
+[tool.pdm]
+distribution = false
+"""
+CUDA = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
+
+
+@pytest.fixture
+def gpu_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
+    project = tmp_path / "producer-gpu"
+    shutil.copytree(REPO / "examples" / "producer-gpu", project)
+    dist = tmp_path / "dist"
+    build_variant_wheels(project, dist, plain=True)
+    index_server.add("simple", *sorted(dist.glob("*.whl")), *dist.glob("*-variants.json"))
+    return index_server
+
+
+def _runner(tmp_path: Path, server: IndexServer) -> PdmRunner:
+    runner = PdmRunner(tmp_path / "pdm", pypi_url=server.index_url("simple"))
+    (runner.project / "pyproject.toml").write_text(PYPROJECT)
+    runner.create_venv()
+    return runner
+
+
+def _installed(runner: PdmRunner) -> str:
+    return runner.run_python("import gpu_demo; print(gpu_demo.installed_variant())")
+
+
+def _record(runner: PdmRunner) -> dict:
+    lock = tomlkit.parse((runner.project / "pdm.lock").read_text()).unwrap()
+    return lock["metadata"]["wheel-variants"]["packages"]["gpu-demo"]
+
+
+def test_add_picks_the_best_variant_and_one_lock_serves_every_machine(tmp_path: Path, gpu_index: IndexServer) -> None:
+    runner = _runner(tmp_path, gpu_index)
+    runner.pdm("add", "gpu-demo", env={CUDA: "12.8"})
+    assert _installed(runner) == "cu128"
+
+    record = _record(runner)
+    assert record["origin"] == "pep825"
+    assert sorted(record["variants"]) == ["cu126", "cu128", "null"]
+    assert record["variants"]["cu126"]["properties"] == ["nvidia :: cuda_version_lower_bound :: 12.6"]
+    assert record["variants-json"]["url"].endswith("/gpu_demo-1.0.0-variants.json")
+    lock_text = (runner.project / "pdm.lock").read_text()
+    assert "gpu_demo-1.0.0-py3-none-any.whl" in lock_text  # the non-variant fallback is locked too
+
+    # Same lock, other machines: each installs its best locked file, switching at the same version.
+    runner.pdm("sync", env={CUDA: "12.6"})
+    assert _installed(runner) == "cu126"
+    runner.pdm("sync")
+    assert _installed(runner) == "null"
+    runner.pdm("sync", env={CUDA: "12.9"})
+    assert _installed(runner) == "cu128"
+
+    # A re-lock keeps the record; the lock stays fresh.
+    runner.pdm("lock", "--update-reuse")
+    assert _record(runner) == record
+    runner.pdm("lock", "--check", env={CUDA: "12.6"})
+
+
+def test_malformed_variants_json_names_the_url_and_writes_no_lock(tmp_path: Path, gpu_index: IndexServer) -> None:
+    gpu_index.write_variants_json("simple", "gpu-demo", "1.0.0", '{"variants": ')
+    runner = _runner(tmp_path, gpu_index)
+    result = runner.pdm("add", "gpu-demo", env={CUDA: "12.8"}, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "gpu_demo-1.0.0-variants.json" in output
+    assert "Traceback" not in output
+    assert not (runner.project / "pdm.lock").exists()
