@@ -14,7 +14,7 @@ import tomlkit
 
 from indexserver import IndexServer
 from pdmtools import PdmRunner
-from wheelmaker import make_wheel
+from wheelmaker import make_sdist, make_wheel
 
 pytestmark = pytest.mark.slow
 
@@ -178,3 +178,20 @@ def test_use_uv_is_refused(tmp_path: Path, llama_index: IndexServer) -> None:
     assert result.returncode != 0
     assert "use_uv" in result.stdout + result.stderr
     assert not (runner.project / "pdm.lock").exists()
+
+
+def test_no_fitting_wheel_falls_back_to_the_sdist_built_with_the_variants_settings(
+    tmp_path: Path, index_server: IndexServer
+) -> None:
+    # The cu124 index only has a wheel for a Python the project excludes; the sdist lives on the
+    # ordinary index, as llama-cpp-python's does.
+    index_server.add(
+        "llama/cu124", make_wheel(tmp_path / "dist", "llama-cpp-python", "0.3.2", tag="cp39-cp39-linux_x86_64")
+    )
+    index_server.add("simple", make_sdist(tmp_path / "dist", "llama-cpp-python", "0.3.2", module="llama_cpp"))
+    runner = _runner(tmp_path, index_server)
+    runner.pdm("add", "llama-cpp-python", env=CUDA_12_4)
+
+    assert _backend(runner) == "source:-DGGML_CUDA=on"
+    assert _locked_labels(runner) == ["cu124"]
+    assert "llama_cpp_python-0.3.2.tar.gz" in (runner.project / "pdm.lock").read_text()

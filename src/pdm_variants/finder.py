@@ -92,6 +92,8 @@ class VariantWheels:
         self._supported: SupportedProperties | None = None
         self._by_url: dict[str, ReleaseVariants] = {}
         self.seen: dict[tuple[str, str], ReleaseVariants] = {}
+        #: Index-variant packages: the sources their sdist comes from when no variant wheel fits.
+        self.sdist_sources: dict[str, list[dict[str, str]]] = {}
 
     @property
     def supported(self) -> SupportedProperties:
@@ -204,6 +206,29 @@ class _VariantFinder:
             from rich.markup import escape
 
             raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
+
+    def _find_packages(self, package_name: str, allow_yanked: bool = False) -> Iterable[Package]:
+        # An index-variant package is routed to its variant's index alone, which usually holds
+        # wheels only. Its sdists from the ordinary sources join in, for the versions that index
+        # has (all versions when it has none), ranked below every wheel: built with the variant's
+        # build settings when no wheel fits this Python or platform.
+        packages = super()._find_packages(package_name, allow_yanked)  # type: ignore[misc]
+        fallback = self._wv_context.sdist_sources.get(normalize_name(package_name))
+        if not fallback:
+            return packages  # type: ignore[no-any-return]
+        packages = list(packages)
+        versions = {package.version for package in packages}
+        routed = self.sources  # type: ignore[has-type]
+        self.sources = fallback
+        try:
+            sdists = [
+                package
+                for package in super()._find_packages(package_name, allow_yanked)  # type: ignore[misc]
+                if not package.link.is_wheel and (not versions or package.version in versions)
+            ]
+        finally:
+            self.sources = routed
+        return sorted([*packages, *sdists], key=self._sort_key, reverse=True)
 
     def _sort_key(self, package: Package) -> tuple[Any, ...]:
         # PDM's key is (-yanked, prefer_binary, version, tag compatibility, build tag); the
