@@ -10,9 +10,16 @@ import venv
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["PdmRunner", "plugin_registered"]
+__all__ = ["PdmRunner", "pdm_command", "plugin_registered"]
 
 SRC = Path(__file__).resolve().parent.parent / "src"
+
+
+def pdm_command() -> list[str]:
+    """The ``pdm`` under test: ``$WHEEL_VARIANTS_TEST_PDM`` (a ``pdm`` executable, e.g. an older
+    release in another venv) or else ``python -m pdm`` of this interpreter."""
+    other = os.environ.get("WHEEL_VARIANTS_TEST_PDM")
+    return [other] if other else [sys.executable, "-m", "pdm"]
 
 
 def plugin_registered() -> bool:
@@ -63,7 +70,10 @@ class PdmRunner:
             PYTHONDONTWRITEBYTECODE="1",
         )
         paths = [str(SRC)]
-        if not plugin_registered():
+        # Another pdm's environment may lack our entry point; registering it twice is harmless
+        # (the plugin is idempotent).
+        self.command = pdm_command()
+        if len(self.command) == 1 or not plugin_registered():
             paths.insert(0, str(_plugin_site(base / "plugin-site")))
         self.env["PYTHONPATH"] = os.pathsep.join(paths)
 
@@ -81,7 +91,7 @@ class PdmRunner:
         self, *args: str, env: Mapping[str, str] | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [sys.executable, "-m", "pdm", *args],
+            [*self.command, *args],
             cwd=self.project,
             env={**self.env, **(env or {})},
             capture_output=True,

@@ -7,6 +7,7 @@ names the PDM internal it relies on, so a PDM upgrade is checked against this on
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -27,8 +28,14 @@ __all__ = [
     "dist_info_path",
     "filter_hashes",
     "locked_file_names",
+    "link_keyed_info_cache",
+    "lock_freshness_hook",
     "lockfile_path",
     "make_source",
+    "platform_marker_environment",
+    "read_toml",
+    "sdist_sources",
+    "toml_for_write",
     "with_mixin",
     "wrap_get_finder",
 ]
@@ -68,9 +75,60 @@ def make_source(name: str, url: str, include_packages: Iterable[str]) -> Reposit
     )
 
 
+def sdist_sources(sources: list[RepositoryConfig], package: str) -> list[dict[str, str]]:
+    """The sources that would serve *package* without variant routing, in unearth's source
+    shape (``{"url", "type"}``): where its sdist is found when no variant wheel fits.
+    Internal: ``pdm.utils.filtered_sources`` and ``unearth.PackageFinder.sources``."""
+    from pdm.utils import filtered_sources
+
+    return [
+        {"url": source.url, "type": "find_links" if source.type == "find_links" else "index"}
+        for source in filtered_sources(sources, package)
+        if source.url
+    ]
+
+
+def platform_marker_environment(project: Any, platform: str) -> dict[str, str]:
+    """Marker values of a PDM platform name (``linux``, ``macos_arm64``, ``windows_amd64`` ...),
+    over this interpreter's defaults. Internal: ``pdm.models.markers.EnvSpec.from_spec``."""
+    from pdm.models.markers import EnvSpec
+
+    spec = EnvSpec.from_spec(str(project.environment.python_requires), platform)
+    return dict(spec.markers_with_defaults())
+
+
 def lockfile_path(lockfile: Lockfile) -> Path:
     """Where the lock file lives. Internal: ``TOMLFile._path``."""
     return Path(lockfile._path)
+
+
+def read_toml(file: Any) -> dict[str, Any]:
+    """Plain data of PDM's ``project.pyproject`` or ``project.lockfile``.
+
+    ``TOMLFile.open_for_read()`` since PDM 2.26.2; before, the file was a tomlkit ``TOMLFile``
+    whose parsed document is ``TOMLBase._data`` (internal).
+    """
+    read = getattr(file, "open_for_read", None)
+    if read is not None:
+        data: dict[str, Any] = read()
+        return data
+    return file._data.unwrap()  # type: ignore[no-any-return]
+
+
+def toml_for_write(file: Any) -> Any:
+    """The tomlkit document that ``file.write()`` saves (edit it in place).
+
+    ``TOMLFile.open_for_write()`` since PDM 2.26.2; before, ``TOMLBase._data`` (internal).
+    """
+    open_for_write = getattr(file, "open_for_write", None)
+    return open_for_write() if open_for_write is not None else file._data
+
+
+def lock_freshness_hook(project_class: type) -> str:
+    """The ``Project`` method PDM asks whether the lock file is up to date (``pdm lock --check``,
+    the re-lock before ``pdm install``): ``is_lockfile_fresh`` since PDM 2.28.1; before, its
+    ``check_lockfile`` action called ``is_lockfile_hash_match``."""
+    return "is_lockfile_fresh" if hasattr(project_class, "is_lockfile_fresh") else "is_lockfile_hash_match"
 
 
 def filter_hashes(candidate: Candidate, keep: frozenset[str]) -> int:
@@ -159,3 +217,55 @@ def wrap_get_finder(environment: BaseEnvironment, adapt: Callable[[Any], Any]) -
 
     environment.get_finder = get_finder  # type: ignore[method-assign]
     environment._wv_finder_wrapped = True  # type: ignore[attr-defined]
+
+
+def link_keyed_info_cache(cache: Any) -> Any:
+    """*cache* (what ``Project.make_candidate_info_cache`` returned) re-keyed by the file each
+    candidate's metadata came from, and written atomically under a lock.
+
+    Internal: ``CandidateInfoCache._get_key`` (name, extras, version), ``_cache``, ``_write_cache``
+    and ``cache_file``; ``EmptyCandidateInfoCache`` (``--no-cache``) is returned unchanged.
+    """
+    from pdm.models.caches import EmptyCandidateInfoCache
+
+    if isinstance(cache, EmptyCandidateInfoCache):
+        return cache
+    return _link_keyed_info_cache_class()(cache.cache_file)
+
+
+@functools.cache
+def _link_keyed_info_cache_class() -> type:
+    import json
+
+    from filelock import FileLock, Timeout
+    from pdm.models.caches import CandidateInfoCache
+
+    from wheel_variants.cachekeys import metadata_key
+    from wheel_variants.fileio import atomic_write_text
+
+    class LinkKeyedCandidateInfoCache(CandidateInfoCache):
+        @classmethod
+        def _get_key(cls, obj: Candidate) -> str:
+            base: str = super()._get_key(obj)
+            link = obj.link
+            if link is None:
+                return base
+            file_hash = f"{link.hash_name}:{link.hash}" if link.hash and link.hash_name else None
+            return metadata_key(base, link.url_without_fragment, file_hash)
+
+        def _write_cache(self) -> None:
+            # Merge with what other processes wrote meanwhile, then replace the file atomically.
+            try:
+                with FileLock(f"{self.cache_file}.lock", timeout=60):
+                    on_disk: dict[str, Any] = {}
+                    try:
+                        loaded = json.loads(self.cache_file.read_text(encoding="utf-8"))
+                        on_disk = loaded if isinstance(loaded, dict) else {}
+                    except (OSError, ValueError):
+                        pass
+                    self._cache = {**on_disk, **self._cache}
+                    atomic_write_text(self.cache_file, json.dumps(self._cache))
+            except (Timeout, OSError):
+                pass  # a cache that cannot be written is skipped, as PDM does
+
+    return LinkKeyedCandidateInfoCache

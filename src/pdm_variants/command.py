@@ -33,28 +33,50 @@ def plan_report(plan: VariantPlan | None) -> dict[str, Any]:
 
 
 class VariantsCommand(BaseCommand):
-    """Show the variants wheel-variants selects on this machine"""
+    """Show and manage the variants wheel-variants selects (this machine, the lock, team targets)"""
 
     name = "variants"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         from wheel_variants.cli.uv import add_generator_arguments
 
-        subparsers = parser.add_subparsers(title="commands", dest="variants_command", metavar="{show,uv}")
+        from .cachecommand import add_cache_arguments
+        from .targetcommand import add_target_arguments
+
+        subparsers = parser.add_subparsers(
+            title="commands", dest="variants_command", metavar="{show,add-target,uv,cache}"
+        )
         show = subparsers.add_parser("show", help="Supported properties and per-package variant ranking")
         show.add_argument("--json", action="store_true", help="print a JSON document")
+        add_target_arguments(
+            subparsers.add_parser(
+                "add-target", help="Declare this machine as a team target (then `pdm lock` locks it for everyone)"
+            )
+        )
         uv = subparsers.add_parser(
             "uv",
             help="Generate uv indexes, sources and conflicts for this project (same as `wheel-variants uv`)",
         )
         add_generator_arguments(uv)
+        add_cache_arguments(subparsers.add_parser("cache", help="List or clear built wheels by package and label"))
 
     def handle(self, project: Project, options: argparse.Namespace) -> None:
         if options.variants_command == "uv":
             _generate_uv_config(project, options)
             return
+        if options.variants_command == "cache":
+            from .cachecommand import run_cache_command
+
+            run_cache_command(project, options)
+            return
+        from .targetcommand import lock_report, print_lock_report, run_add_target
+
+        if options.variants_command == "add-target":
+            run_add_target(project, options)
+            return
         plan = project.variants_plan() if hasattr(project, "variants_plan") else None
         report = plan_report(plan)
+        report["locked"] = lock_report(project)
         ui = project.core.ui
         if getattr(options, "json", False):
             ui.echo(json.dumps(report, indent=2, sort_keys=True))
@@ -75,6 +97,7 @@ class VariantsCommand(BaseCommand):
                 ui.echo(f"  {rank}. {variant['label']}  {variant['index']}")
             for rejected in body["rejected"]:
                 ui.echo(f"  x  {rejected['label']}: {rejected['reason']}")
+        print_lock_report(project, report["locked"])
 
 
 def _generate_uv_config(project: Project, options: argparse.Namespace) -> None:

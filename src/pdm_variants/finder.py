@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,8 +87,14 @@ class VariantWheels:
     """Per-project state shared by every finder: supported properties, fetched variants JSON,
     and the releases seen (what the lock records)."""
 
-    def __init__(self, supported: Callable[[], SupportedProperties]) -> None:
+    def __init__(
+        self,
+        supported: Callable[[], SupportedProperties],
+        locked: Callable[[], Mapping[str, Any]] = dict,
+    ) -> None:
         self._supported_factory = supported
+        self._locked_factory = locked
+        self._locked: Mapping[str, Any] | None = None
         self._supported: SupportedProperties | None = None
         self._by_url: dict[str, ReleaseVariants] = {}
         self.seen: dict[tuple[str, str], ReleaseVariants] = {}
@@ -100,6 +106,25 @@ class VariantWheels:
         if self._supported is None:
             self._supported = self._supported_factory()
         return self._supported
+
+    def locked_release(self, name: str, version: str) -> ReleaseVariants | None:
+        """The release as the lock recorded it (its variants JSON document), for links that come
+        from the lock itself (``static_urls`` locks, ``pylock.toml``) with no JSON link beside them."""
+        if self._locked is None:
+            self._locked = self._locked_factory()
+        record = self._locked.get(name)
+        if not isinstance(record, Mapping) or record.get("version") != version:
+            return None
+        reference = record.get("variants-json", {})
+        document = reference.get("document") if isinstance(reference, Mapping) else None
+        if not isinstance(document, Mapping):
+            return None
+        from wheel_variants.metadata import metadata_from_dict
+
+        url = str(reference.get("url", "pdm.lock"))
+        metadata = metadata_from_dict(document, url)
+        ordering = order_variants(metadata.variants, self.supported, metadata.namespace_priorities)
+        return ReleaseVariants(name, version, url, str(reference.get("hash", "")), metadata, ordering)
 
     def release(self, session: Any, name: str, version: str, link: Link) -> ReleaseVariants:
         """Fetch, check and order the variants JSON at *link* (once per URL)."""
@@ -183,10 +208,13 @@ class _VariantFinder:
                 kept.append(package)
                 continue
             json_link = json_links.get(package.version)
-            if json_link is None:
+            if json_link is not None:
+                release: ReleaseVariants | None = self._wv_release(canonical, package.version, json_link)
+            else:
+                release = self._wv_context.locked_release(canonical, package.version)
+            if release is None:
                 logger.debug("Skipping %s: its source lists no %s", package.link, VARIANTS_JSON_SUFFIX)
                 continue
-            release = self._wv_release(canonical, package.version, json_link)
             if release.metadata.variant(split[1]) is None:
                 logger.debug("Skipping %s: label %r is not in %s", package.link, split[1], release.url)
                 continue

@@ -57,24 +57,20 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
 
         def __init__(self, environment: Any, *args: Any, **kwargs: Any) -> None:
             super().__init__(environment, *args, **kwargs)
-            from .lockdata import locked_records
-            from .pep825 import ORIGIN
+            from .lockdata import locked_records, locked_targets
 
             project = environment.project
-            plan = project.variants_plan()
             lock = project.lockfile.open_for_read()
             records = locked_records(lock)
             #: ``{name: label}`` each managed package should have installed (None: a non-variant file).
             self._wv_expected: dict[str, str | None] = {}
             for key, candidate in self.requested_candidates.items():
                 name = candidate.req.key or key
-                if not candidate.hashes:
-                    continue
                 record = records.get(name)
-                if plan is not None and name in plan.names and (record or {}).get("origin") != ORIGIN:
-                    self._wv_expected[name] = _restrict_to_index_variant(project, lock, candidate, plan)
-                elif isinstance(record, dict) and record.get("origin") == ORIGIN:
-                    self._wv_expected[name] = _restrict_to_best_wheels(project, environment, candidate, record)
+                if record is not None and candidate.hashes:
+                    self._wv_expected[name] = _restrict_to_locked_choice(project, environment, candidate, record)
+            if self._wv_expected:
+                _report_target(project, locked_targets(lock), self._wv_expected)
 
         def _should_update(self, dist: Distribution, can: Candidate) -> bool:
             name = can.req.key
@@ -83,52 +79,68 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
             updated: bool = super()._should_update(dist, can)
             return updated
 
+        def synchronize(self) -> None:
+            # Fetch the managed packages' files first: a bad file stops here, environment untouched.
+            if self._wv_expected and not self.dry_run:
+                from ._pdm import lockfile_path
+                from .preflight import fetch_locked_files
+
+                to_add, to_update, _ = self.compare_with_working_set()
+                todo = [self.candidates[key] for key in (*to_add, *to_update) if key in self.candidates]
+                managed = [can for can in todo if can.req.key in self._wv_expected and can.hashes]
+                lock_name = lockfile_path(self.environment.project.lockfile).name
+                fetch_locked_files(self.environment, managed, self._wv_expected, lock_name)
+            super().synchronize()
+
     VariantsSynchronizer.__name__ = VariantsSynchronizer.__qualname__ = f"Variants{base.__name__}"
     return VariantsSynchronizer
 
 
-def _restrict_to_index_variant(project: Any, lock: Any, candidate: Candidate, plan: Any) -> str | None:
-    """Keep only the locked files of the index variant this machine selects; return its label."""
+def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candidate, record: Any) -> str | None:
+    """Keep only the locked files this machine may install (see ``lockchoice``); return the label."""
     from pdm.exceptions import PdmUsageError
-
-    from ._pdm import filter_hashes, lockfile_path
-    from .lockdata import locked_labels, locked_variant_files
-
-    name = candidate.req.key
-    label: str | None = plan.chosen_label(name)
-    if label is None:
-        return None
-    files = locked_variant_files(lock, name, label)
-    if files is None or not filter_hashes(candidate, files):
-        recorded = ", ".join(locked_labels(lock, name)) or "none"
-        raise PdmUsageError(
-            f"wheel-variants: {lockfile_path(project.lockfile).name} has no files of variant {label!r} for "
-            f"{name} (locked: {recorded}); run `pdm lock` on this machine"
-        )
-    return label
-
-
-def _restrict_to_best_wheels(project: Any, environment: Any, candidate: Candidate, record: Any) -> str | None:
-    """Keep the locked PEP 825 wheels this machine supports (and non-variant files); return the
-    label the finder will then pick."""
-    from pdm.exceptions import PdmUsageError
+    from rich.markup import escape
 
     from ._pdm import filter_hashes, locked_file_names
-    from .pep825 import choose_locked_file
+    from .lockchoice import choose_locked_label, describe_locked, describe_supported
 
-    files = locked_file_names(candidate)
     spec = environment.spec
-    choice = choose_locked_file(
-        record, files, project.variant_wheels().supported, lambda name: spec.wheel_compatibility(name) is not None
+    supported = project.variant_wheels().supported
+    choice = choose_locked_label(
+        record,
+        locked_file_names(candidate),
+        supported,
+        spec.markers_with_defaults(),
+        lambda name: spec.wheel_compatibility(name) is not None,
     )
     if not filter_hashes(candidate, choice.allowed):
-        locked = ", ".join(sorted(record.get("variants", {}))) or "none"
+        machine = describe_supported(supported)
         raise PdmUsageError(
-            f"wheel-variants: no locked file of {candidate.req.key} fits this machine "
-            f"(locked variants: {locked}; none supported here, and no non-variant file); "
-            "run `wheel-variants explain` to see why"
+            escape(
+                f"wheel-variants: no locked file of {candidate.req.key} fits this machine. It supports: {machine}. "
+                f"The lock has: {describe_locked(record)}. Add this machine as a team target with "
+                "`pdm variants add-target NAME`, then run `pdm lock`"
+            )
         )
     return choice.label
+
+
+def _report_target(project: Any, targets: Any, expected: dict[str, str | None]) -> None:
+    """Say which declared target of the lock this machine matches (same label for every package)."""
+    if not targets:
+        return
+    matched = [
+        name
+        for name, body in targets.items()
+        if all(body.get("packages", {}).get(package, label) == label for package, label in expected.items())
+    ]
+    ui = project.core.ui
+    if matched:
+        ui.echo(f"wheel-variants: this machine matches target {', '.join(matched)}", err=True)
+    else:
+        ui.echo(
+            "wheel-variants: this machine matches no declared target; installing the best locked variants", err=True
+        )
 
 
 def make_install_manager_class(base: type[InstallManager]) -> type[InstallManager]:
@@ -142,6 +154,9 @@ def make_install_manager_class(base: type[InstallManager]) -> type[InstallManage
         def install(self, candidate: Candidate) -> Distribution:
             dist: Distribution = super().install(candidate)
             project = self.environment.project
+            from .caches import commit_built_wheel
+
+            commit_built_wheel(project, candidate)  # a wheel built for it now joins the cache
             plan = project.variants_plan() if hasattr(project, "variants_plan") else None
             name = candidate.req.key
             if plan is None or name is None or name not in plan.names:

@@ -33,6 +33,7 @@ __all__ = [
     "SCHEMA",
     "locked_labels",
     "locked_records",
+    "locked_targets",
     "locked_variant_files",
     "lock_variants_table",
     "missing_variants",
@@ -101,6 +102,8 @@ def lock_variants_table(
             variants[chosen.label] = entry
         if variants:
             packages[name] = {"origin": selection.package.origin, "variants": dict(sorted(variants.items()))}
+            if selection.package.namespace_priorities:
+                packages[name]["namespace-priorities"] = list(selection.package.namespace_priorities)
     if not packages:
         return None
     return {"schema": SCHEMA, "packages": packages}
@@ -112,6 +115,16 @@ def locked_records(document: Mapping[str, Any]) -> dict[str, Any]:
     return (
         {name: body for name, body in packages.items() if isinstance(body, Mapping)}
         if isinstance(packages, Mapping)
+        else {}
+    )
+
+
+def locked_targets(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``{target: {"packages": {name: label}, ...}}`` of a team lock (empty for a one-machine lock)."""
+    targets = _table(document).get("targets", {})
+    return (
+        {name: body for name, body in targets.items() if isinstance(body, Mapping)}
+        if isinstance(targets, Mapping)
         else {}
     )
 

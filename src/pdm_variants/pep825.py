@@ -4,13 +4,12 @@ A package whose locked files carry variant labels is recorded next to the index 
 ``origin = "pep825"``: the variants JSON it was judged by (URL, hash, and the document pruned to
 the locked labels) and, per label, its properties and file hashes. Every label whose tags fit is
 locked, so the same lock serves machines with other hardware: each one orders the locked labels
-with its own supported properties at install time (pure functions; no network).
+with its own supported properties at install time (:mod:`pdm_variants.lockchoice`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wheel_variants.packages import normalize_name
@@ -18,13 +17,9 @@ from wheel_variants.packages import normalize_name
 from .finder import split_label
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from wheel_variants.supported import SupportedProperties
-
     from .finder import ReleaseVariants
 
-__all__ = ["ORIGIN", "Pep825Choice", "choose_locked_file", "pep825_records"]
+__all__ = ["ORIGIN", "pep825_records"]
 
 ORIGIN = "pep825"
 
@@ -94,52 +89,3 @@ def _still_locked(record: object, version: str, labelled: Mapping[str, list[str]
         return False
     recorded = record.get("variants")
     return isinstance(recorded, Mapping) and set(labelled) <= set(recorded)
-
-
-@dataclass(frozen=True, slots=True)
-class Pep825Choice:
-    """Which locked files of one package this machine may install, and the label it should get."""
-
-    allowed: frozenset[str]
-    label: str | None
-    supported_labels: tuple[str, ...]
-
-
-def choose_locked_file(
-    record: Mapping[str, Any],
-    files: Iterable[tuple[str, str]],
-    supported: SupportedProperties,
-    compatible: Callable[[str], bool],
-) -> Pep825Choice:
-    """Order the locked labels for this machine (PEP 825), from the lock alone.
-
-    *files* are the candidate's ``(filename, hash)``; *compatible* tells whether a (base) wheel
-    filename fits this environment's tags. Allowed: every supported label's files and the
-    non-variant files (the finder ranks them); the expected label is the best supported one
-    with a tag-compatible file, None when a non-variant file is what fits.
-    """
-    from wheel_variants.ordering import order_variants
-    from wheel_variants.variant import Variant
-
-    body = record.get("variants", {})
-    variants = [
-        Variant.of(label, entry.get("properties", []))
-        for label, entry in (body.items() if isinstance(body, Mapping) else ())
-        if isinstance(entry, Mapping)
-    ]
-    document = record.get("variants-json", {}).get("document", {})
-    priorities = document.get("default-priorities", {}).get("namespace", []) if isinstance(document, Mapping) else []
-    ordering = order_variants(variants, supported, list(priorities))
-    ranked = set(ordering.ordered)
-    allowed: set[str] = set()
-    fitting: set[str] = set()
-    for filename, digest in files:
-        split = split_label(filename)
-        if split is None:
-            allowed.add(digest)
-        elif split[1] in ranked:
-            allowed.add(digest)
-            if compatible(split[0]):
-                fitting.add(split[1])
-    label = next((label for label in ordering.ordered if label in fitting), None)
-    return Pep825Choice(frozenset(allowed), label, ordering.ordered)

@@ -6,8 +6,6 @@ no managed package gets no plan (``None``) and the plugin leaves PDM alone.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -101,17 +99,6 @@ class VariantPlan:
             if selection.chosen is not None:
                 settings.update(selection.chosen.build.config_settings)
         return settings
-
-    def build_key(self) -> str | None:
-        """A short hash of every build setting in effect (None when there are none): the wheel-cache key."""
-        env, settings = self.build_env(), self.build_config_settings()
-        if not env and not settings:
-            return None
-        labels = {s.package.name: s.chosen.label for s in self.selections if s.chosen is not None}
-        canonical = json.dumps(
-            {"env": env, "config-settings": settings, "labels": labels}, sort_keys=True, separators=(",", ":")
-        )
-        return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
 def make_plan(

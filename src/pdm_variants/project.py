@@ -5,7 +5,8 @@
 * ``is_lockfile_fresh`` also needs the variant this machine selects to be locked;
 * ``get_synchronizer`` installs the chosen variant's files and reinstalls on a variant switch;
 * ``get_environment`` applies the chosen variants' build settings (source builds);
-* ``make_wheel_cache`` keys built wheels on those settings;
+* ``make_wheel_cache``, ``package_cache`` and ``make_candidate_info_cache`` key built wheels on
+  label and build settings, unpacked wheels on content, metadata on its file (``caches``);
 * ``get_resolver`` / ``get_synchronizer`` refuse ``use_uv`` (it ignores per-package routing).
 
 Without a managed package every method defers to PDM unchanged.
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from pdm._types import RepositoryConfig
     from pdm.environments import BaseEnvironment
     from pdm.installers import BaseSynchronizer
-    from pdm.models.caches import WheelCache
+    from pdm.models.caches import CandidateInfoCache, PackageCache, WheelCache
     from pdm.project import Project
     from pdm.resolver.base import Resolver
 
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
     from .finder import VariantWheels
     from .plan import VariantPlan
+    from .teamlock import TargetPlan
 
 __all__ = ["make_project_class"]
 
@@ -83,8 +85,16 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 from .finder import VariantWheels
                 from .plan import detect_supported
 
-                wheels = self.__dict__["_wv_wheels"] = VariantWheels(detect_supported)
+                wheels = self.__dict__["_wv_wheels"] = VariantWheels(detect_supported, self._variants_locked_records)
             return wheels  # type: ignore[no-any-return]
+
+        def _variants_locked_records(self) -> Mapping[str, Any]:
+            from ._pdm import lockfile_path
+            from .lockdata import locked_records
+
+            if not lockfile_path(self.lockfile).exists():
+                return {}
+            return locked_records(self.lockfile.open_for_read())
 
         def _variants_config(self, table: Mapping[str, Any] | None) -> PackagesConfig:
             cached = self.__dict__.get("_wv_config")
@@ -103,7 +113,22 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
             plan = make_plan(packages, detect_supported())
             self.__dict__["_wv_plan"] = (key, plan)
+            self._variants_warn(plan)
             return plan
+
+        def _variants_warn(self, plan: VariantPlan) -> None:
+            """Unknown namespaces and packages no variant fits: each warned once per command."""
+            from rich.markup import escape
+
+            from wheel_variants.detect import BUILTIN_NAMESPACES
+
+            from .diagnose import plan_warnings
+
+            warned: set[str] = self.__dict__.setdefault("_wv_warned", set())
+            for line in plan_warnings(plan.selections, plan.supported, BUILTIN_NAMESPACES):
+                if line not in warned:
+                    warned.add(line)
+                    self.core.ui.warn(escape(line))
 
         def _variants_locked_names(self) -> set[str]:
             from wheel_variants.packages import normalize_name
@@ -124,9 +149,44 @@ def make_project_class(base: type[Project]) -> type[Project]:
             plan = self.variants_plan()
             if plan is None:
                 return sources
-            from ._pdm import make_source
+            from ._pdm import make_source, sdist_sources
 
-            return [*sources, *(make_source(name, url, [package]) for name, url, package in plan.routes())]
+            routes = self._variants_routes(plan)
+            wheels = self.variant_wheels()
+            for _, _, package in routes:
+                wheels.sdist_sources[package] = sdist_sources(sources, package)
+            return [*sources, *(make_source(name, url, [package]) for name, url, package in routes)]
+
+        def _variants_routes(self, plan: VariantPlan) -> list[tuple[str, str, str]]:
+            """This machine's routes; a package no variant of which fits here is resolved from the
+            first declared target's choice (a team lock needs no hardware of its own)."""
+            routes = plan.routes()
+            routed = {package for _, _, package in routes}
+            if len(routed) < len(plan.selections):
+                for target in self.variants_targets():
+                    for route in target.plan.routes() if target.plan is not None else ():
+                        if route[2] not in routed:
+                            routes.append(route)
+                            routed.add(route[2])
+            return routes
+
+        def variants_targets(self) -> list[TargetPlan]:
+            """The team targets of ``[tool.wheel-variants.targets]`` with their plans (cached)."""
+            targets = self.__dict__.get("_wv_targets")
+            if targets is None:
+                from wheel_variants.errors import VariantsError
+
+                from .teamlock import read_targets
+
+                try:
+                    targets = read_targets(self, self.variants_plan())
+                except VariantsError as error:
+                    from pdm.exceptions import PdmUsageError
+                    from rich.markup import escape
+
+                    raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
+                self.__dict__["_wv_targets"] = targets
+            return targets  # type: ignore[no-any-return]
 
         def write_lockfile(self, *args: Any, **kwargs: Any) -> None:
             plan = self.variants_plan()
@@ -156,9 +216,11 @@ def make_project_class(base: type[Project]) -> type[Project]:
                     previous = tomllib.loads(path.read_text(encoding="utf-8"))
                 except tomllib.TOMLDecodeError:
                     previous = {}  # PDM reports a broken lock itself
-            document = self.lockfile.open_for_write()
-            table = self._variants_table(document.unwrap(), previous, plan)
+            from .lockrecord import variants_table
             from .pylock import is_pylock, record_in_pylock
+
+            document = self.lockfile.open_for_write()
+            table = variants_table(self, document, previous, plan)
 
             if is_pylock(document):
                 record_in_pylock(document, table)
@@ -170,26 +232,6 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 del metadata[KEY]
             if table is not None:
                 metadata[KEY] = tomlkit.item(table)
-
-        def _variants_table(
-            self, document: Mapping[str, Any], previous: Mapping[str, Any], plan: VariantPlan | None
-        ) -> dict[str, Any] | None:
-            """Index-variant records (from the plan) plus PEP 825 records (from what the finder saw)."""
-            from ._pdm import lock_packages
-            from .lockdata import SCHEMA, lock_variants_table, locked_records
-            from .pep825 import pep825_records
-
-            table = lock_variants_table(document, previous, plan) if plan is not None else None
-            wheels = self.variant_wheels()
-            old = {**locked_records(previous), **locked_records(document)}
-            wheel_records = pep825_records(lock_packages(document), wheels.seen, old)
-            if not wheel_records:
-                return table
-            table = table or {"schema": SCHEMA, "packages": {}}
-            for name, record in wheel_records.items():
-                table["packages"].setdefault(name, record)
-            table["packages"] = dict(sorted(table["packages"].items()))
-            return table
 
         def is_lockfile_fresh(self) -> bool:
             fresh: bool = super().is_lockfile_fresh()
@@ -265,13 +307,29 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def make_wheel_cache(self) -> WheelCache:
             plan = self.variants_plan()
-            key = plan.build_key() if plan is not None else None
-            if key is None:
+            if plan is None:
                 cache: WheelCache = super().make_wheel_cache()
                 return cache
-            from pdm.models.caches import get_wheel_cache
+            from .caches import variant_wheel_cache
 
-            return get_wheel_cache(self.cache("wheels") / f"v-{key}")
+            return variant_wheel_cache(self, plan)
+
+        @property
+        def package_cache(self) -> PackageCache:
+            if self.variants_plan() is None:
+                packages: PackageCache = super().package_cache
+                return packages
+            from .caches import content_package_cache
+
+            return content_package_cache(self)
+
+        def make_candidate_info_cache(self) -> CandidateInfoCache:
+            info: CandidateInfoCache = super().make_candidate_info_cache()
+            if self.variants_plan() is None:
+                return info
+            from ._pdm import link_keyed_info_cache
+
+            return link_keyed_info_cache(info)  # type: ignore[no-any-return]
 
     VariantsProject.__name__ = VariantsProject.__qualname__ = f"Variants{base.__name__}"
     return VariantsProject

@@ -54,17 +54,21 @@ def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [p for p in packages if isinstance(p, Mapping) and isinstance(p.get("name"), str)]
 
 
-def _artifact_hashes(entry: Mapping[str, Any]) -> list[str]:
-    """``algo:value`` of every wheel and sdist of one ``[[packages]]`` entry."""
+def _artifact_files(entry: Mapping[str, Any]) -> list[dict[str, str]]:
+    """``{file, hash}`` (``hash`` as ``algo:value``) of every wheel and sdist of one ``[[packages]]`` entry."""
     artifacts = list(entry.get("wheels", []) or [])
     if isinstance(entry.get("sdist"), Mapping):
         artifacts.append(entry["sdist"])
-    hashes = []
+    files = []
     for artifact in artifacts:
         table = artifact.get("hashes") if isinstance(artifact, Mapping) else None
-        if isinstance(table, Mapping):
-            hashes.extend(f"{algo}:{value}" for algo, value in table.items() if isinstance(value, str))
-    return hashes
+        if not isinstance(table, Mapping):
+            continue
+        name = artifact.get("name") or str(artifact.get("url") or artifact.get("path") or "").rsplit("/", 1)[-1]
+        for algo, value in table.items():
+            if isinstance(value, str):
+                files.append({"file": name, "hash": f"{algo}:{value}"} if name else {"hash": f"{algo}:{value}"})
+    return files
 
 
 def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -93,16 +97,19 @@ def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
 def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
     """*document* in the ``pdm.lock`` shape ``lockdata`` reads; a ``pdm.lock`` is returned as is.
 
-    ``[[package]]`` gets each entry's name and file hashes; ``[metadata.wheel-variants]`` the
-    records of the ``[packages.tool.wheel-variants]`` tables.
+    ``[[package]]`` gets each entry's name, version and files (``{file, hash}``);
+    ``[metadata.wheel-variants]`` the records of the ``[packages.tool.wheel-variants]`` tables.
     """
     if not is_pylock(document):
         return document
     from .lockdata import KEY, SCHEMA
 
-    package = [
-        {"name": entry["name"], "files": [{"hash": h} for h in _artifact_hashes(entry)]} for entry in _entries(document)
-    ]
+    package = []
+    for entry in _entries(document):
+        item: dict[str, Any] = {"name": entry["name"], "files": _artifact_files(entry)}
+        if isinstance(entry.get("version"), str):
+            item["version"] = entry["version"]
+        package.append(item)
     records = pylock_package_records(document)
     metadata: dict[str, Any] = {KEY: {"schema": SCHEMA, "packages": records}} if records else {}
     return {"metadata": metadata, "package": package}

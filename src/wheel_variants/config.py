@@ -13,6 +13,10 @@ keys are left alone (another part may own them)::
     [tool.wheel-variants.targets.ci]
     file = "ci/target.json"                       # a `wheel-variants detect --json` capture
 
+    [tool.wheel-variants.targets.mac]
+    platform = "macos_arm64"                      # optional: PDM platform name, for variant markers
+    apple = { metal = ["on"] }
+
 :func:`parse_config` is pure; :func:`read_config` reads a ``pyproject.toml`` file.
 """
 
@@ -40,11 +44,13 @@ class ConfigError(VariantsError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TargetSpec:
-    """A named target: inline properties, or a file relative to the project directory."""
+    """A named target: inline properties, or a file relative to the project directory; and
+    optionally the platform it runs on (a PDM platform name such as ``macos_arm64``)."""
 
     name: str
     properties: SupportedProperties | None = None
     file: str | None = None
+    platform: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,20 +99,25 @@ def _targets(value: object, problems: list[str]) -> list[TargetSpec]:
             problems.append(f"{_PREFIX} {where}: expected a table, got {body!r}")
             continue
         file = body.get("file")
-        namespaces = {key: item for key, item in body.items() if key != "file"}
+        platform = body.get("platform")
+        if platform is not None and (not isinstance(platform, str) or not platform.strip()):
+            problems.append(f"{_PREFIX} {where}.platform: expected a platform name such as 'linux', got {platform!r}")
+            platform = None
+        namespaces = {key: item for key, item in body.items() if key not in {"file", "platform"}}
         if file is not None:
             if not isinstance(file, str) or not file.strip():
                 problems.append(f"{_PREFIX} {where}.file: expected a path string, got {file!r}")
             elif namespaces:
                 problems.append(f"{_PREFIX} {where}: give either 'file' or namespaces, not both")
             else:
-                specs.append(TargetSpec(name=str(name), file=file))
+                specs.append(TargetSpec(name=str(name), file=file, platform=platform))
             continue
         before = len(problems)
         for namespace, features in namespaces.items():
             _check_namespace(namespace, features, f"{where}.{namespace}", problems)
         if len(problems) == before:
-            specs.append(TargetSpec(name=str(name), properties=SupportedProperties.from_dict(namespaces)))
+            properties = SupportedProperties.from_dict(namespaces)
+            specs.append(TargetSpec(name=str(name), properties=properties, platform=platform))
     return specs
 
 

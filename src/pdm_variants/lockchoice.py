@@ -1,0 +1,114 @@
+"""Which locked variant a machine (or a declared target) gets, from the lock alone (no network).
+
+The same PEP 825 ordering as everywhere, over the labels the lock holds for one package:
+
+* index variants (one index per backend, same filenames): the best label whose properties and
+  marker hold; only that label's files may be installed;
+* PEP 825 wheels (labelled filenames): every supported label's files and the non-variant files
+  stay allowed, and PDM's finder ranks them; the expected label is the best supported one with a
+  file whose tags fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from wheel_variants.supported import SupportedProperties
+
+__all__ = ["LockedChoice", "choose_locked_label", "describe_locked", "describe_supported"]
+
+PEP825 = "pep825"
+
+
+@dataclass(frozen=True, slots=True)
+class LockedChoice:
+    """The label to install (None: a non-variant file) and the file hashes allowed for it."""
+
+    label: str | None
+    allowed: frozenset[str]
+    ordered: tuple[str, ...]
+    rejected: tuple[tuple[str, str], ...]
+
+
+def _variants(record: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    body = record.get("variants", {})
+    return {k: v for k, v in body.items() if isinstance(v, Mapping)} if isinstance(body, Mapping) else {}
+
+
+def _priorities(record: Mapping[str, Any]) -> list[str]:
+    listed = record.get("namespace-priorities")
+    if isinstance(listed, list):
+        return [str(item) for item in listed]
+    document = record.get("variants-json", {}).get("document", {})
+    namespaces = document.get("default-priorities", {}).get("namespace", []) if isinstance(document, Mapping) else []
+    return [str(item) for item in namespaces]
+
+
+def choose_locked_label(
+    record: Mapping[str, Any],
+    files: Iterable[tuple[str, str]],
+    supported: SupportedProperties,
+    marker_environment: Mapping[str, str] | None,
+    compatible: Callable[[str], bool],
+) -> LockedChoice:
+    """Order *record*'s locked labels for *supported* (markers against *marker_environment*).
+
+    *files* are the package's locked ``(filename, hash)``; *compatible* tells whether a (base)
+    wheel filename fits the target's tags (PEP 825 packages only).
+    """
+    from packaging.markers import Marker
+
+    from wheel_variants.ordering import order_variants
+    from wheel_variants.variant import Variant
+
+    from .finder import split_label
+
+    rejected: list[tuple[str, str]] = []
+    eligible = []
+    for label, body in _variants(record).items():
+        marker = body.get("marker")
+        environment = dict(marker_environment) if marker_environment is not None else None
+        if isinstance(marker, str) and marker and not Marker(marker).evaluate(environment):
+            rejected.append((label, f"marker {marker!r} is false here"))
+            continue
+        eligible.append(Variant.of(label, body.get("properties", [])))
+    ordering = order_variants(eligible, supported, _priorities(record))
+    rejected.extend((r.label, r.reason) for r in ordering.rejected)
+    if record.get("origin") != PEP825:
+        best = ordering.best
+        hashes = _variants(record).get(best, {}).get("files", []) if best is not None else []
+        return LockedChoice(best, frozenset(hashes), ordering.ordered, tuple(sorted(rejected)))
+    ranked = set(ordering.ordered)
+    allowed: set[str] = set()
+    fitting: set[str] = set()
+    for filename, digest in files:
+        split = split_label(filename)
+        if split is None:
+            allowed.add(digest)
+        elif split[1] in ranked:
+            allowed.add(digest)
+            if compatible(split[0]):
+                fitting.add(split[1])
+    label = next((label for label in ordering.ordered if label in fitting), None)
+    return LockedChoice(label, frozenset(allowed), ordering.ordered, tuple(sorted(rejected)))
+
+
+def describe_locked(record: Mapping[str, Any]) -> str:
+    """``cu128 (nvidia :: cuda_version_lower_bound :: 12.8), metal (apple :: metal :: on)``."""
+    parts = []
+    for label, body in sorted(_variants(record).items()):
+        needs = ", ".join(body.get("properties", [])) or "fits any machine"
+        parts.append(f"{label} ({needs})")
+    return "; ".join(parts) or "no variants"
+
+
+def describe_supported(supported: SupportedProperties) -> str:
+    """``nvidia :: cuda_version_lower_bound :: 11.8, 11.7, ...; x86_64 :: level :: v2, v1``."""
+    parts = []
+    for feature in supported.features:
+        values = ", ".join(feature.values[:3]) + (", ..." if len(feature.values) > 3 else "")
+        parts.append(f"{feature.namespace} :: {feature.feature} :: {values}")
+    return "; ".join(parts) or "no variant properties"

@@ -1,0 +1,164 @@
+"""Fetch the locked variant files before PDM changes the environment; one clear line on failure.
+
+PDM installs packages in worker threads and reports a failed download as a traceback after the
+other packages were already installed. For the packages the plugin manages, the synchronizer
+fetches (and hash-checks) every file it is about to install first: a file that changed on the
+index, a file the index no longer has, or an index that cannot be reached stops the command
+with one line naming the file or URL, before anything is installed or removed.
+
+The message builders are pure; :func:`fetch_locked_files` is the thin edge that talks to PDM.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdm.models.candidates import Candidate
+
+__all__ = [
+    "changed_file_message",
+    "download_failed_message",
+    "fetch_locked_files",
+    "missing_file_message",
+    "unreachable_message",
+]
+
+_NOTHING = "nothing was installed or removed"
+_HTTP_STATUS = re.compile(r"'(\d{3} [^']*)'")
+
+
+def _what(name: str, version: str | None, label: str | None, lock_name: str) -> str:
+    variant = f", variant {label!r}" if label else ""
+    return f"{name} {version or ''}".rstrip() + f"{variant} in {lock_name}"
+
+
+def changed_file_message(filename: str, url: str, locked: Sequence[str], actual: str | None, what: str) -> str:
+    """A locked file whose bytes (or listed hash) no longer match the lock."""
+    found = f", the index now has {actual}" if actual else ""
+    return (
+        f"wheel-variants: {filename} at {url} does not match the locked hash ({what}: "
+        f"{', '.join(locked)}{found}); the file changed on the index since the lock, {_NOTHING}. "
+        "If the change is expected, run `pdm lock --refresh`"
+    )
+
+
+def missing_file_message(filenames: Sequence[str], urls: Sequence[str], what: str, detail: str = "") -> str:
+    """Locked files the index no longer serves."""
+    where = ", ".join(urls) or "the package's index"
+    extra = f" ({detail})" if detail else ""
+    return (
+        f"wheel-variants: {where} no longer has {', '.join(filenames) or 'the locked files'} ({what}){extra}; "
+        f"{_NOTHING}. Run `pdm lock` to lock what the index has now"
+    )
+
+
+def download_failed_message(url: str, what: str, error: object) -> str:
+    """A locked file URL that answered with an error (``404 Not Found``: removed from the index)."""
+    text = _one_line(error)
+    status = _HTTP_STATUS.search(text)
+    reason = status.group(1) if status else text
+    return (
+        f"wheel-variants: cannot download {url} ({what}): {reason}; {_NOTHING}. "
+        "Run `pdm lock` to lock what the index has now"
+    )
+
+
+def unreachable_message(url: str, what: str, error: object) -> str:
+    """An index or file URL that could not be reached."""
+    return f"wheel-variants: cannot reach {url} ({what}): {_one_line(error)}; {_NOTHING}"
+
+
+def _one_line(error: object) -> str:
+    return " ".join(str(error).split())
+
+
+def _locked_names(candidate: Candidate) -> list[tuple[str, str]]:
+    from ._pdm import locked_file_names
+
+    return locked_file_names(candidate)
+
+
+def _index_urls(project: Any, key: str) -> list[str]:
+    from pdm.utils import filtered_sources
+
+    return [str(source.url) for source in filtered_sources(project.sources, key) if source.url]
+
+
+def _listed_files(environment: Any, project: Any, key: str, version: str | None) -> dict[str, str | None] | None:
+    """``{filename: "algo:value" or None}`` the index lists now for *key* at *version*; None when
+    the index cannot be asked (the caller then reports the files as missing)."""
+    from pdm.exceptions import PdmException
+    from pdm.utils import filtered_sources
+    from unearth.errors import UnpackError
+
+    sources = filtered_sources(project.sources, key)
+    try:
+        with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
+            packages = list(finder.find_all_packages(key, allow_yanked=True))
+    except (PdmException, UnpackError, OSError, ValueError):
+        return None
+    listed: dict[str, str | None] = {}
+    for package in packages:
+        if version is not None and str(package.version) != version:
+            continue
+        link = package.link
+        listed[link.filename] = f"{link.hash_name}:{link.hash}" if link.hash_name and link.hash else None
+    return listed
+
+
+def fetch_locked_files(
+    environment: Any, candidates: Iterable[Candidate], labels: Mapping[str, str | None], lock_name: str
+) -> None:
+    """Fetch and hash-check each of *candidates* (PDM keeps what it fetched for the install).
+
+    Raises ``PdmUsageError`` with one line on the first file that is missing, changed or
+    unreachable. *labels* maps package names to the variant label being installed.
+    """
+    import httpx
+    from pdm.exceptions import CandidateNotFound, PdmUsageError
+    from rich.markup import escape
+    from unearth.errors import HashMismatchError, UnpackError
+
+    project = environment.project
+    for candidate in candidates:
+        key = candidate.req.key or candidate.name or ""
+        what = _what(key, candidate.version, labels.get(key), lock_name)
+        prepared = candidate.prepare(environment)
+        try:
+            prepared.build()
+        except HashMismatchError as error:
+            locked = [f"{name}:{values[0]}" for name, values in sorted(error.expected.items()) if values]
+            actual = ", ".join(f"{name}:{value}" for name, value in sorted(error.actual.items()))
+            message = changed_file_message(error.link.filename, error.link.redacted, locked, actual, what)
+        except CandidateNotFound:
+            message = _not_found(environment, project, candidate, key, what)
+        except UnpackError as error:  # a download failed (HTTP 404, ...)
+            link = prepared.link
+            url = link.redacted if link is not None else ", ".join(_index_urls(project, key))
+            message = download_failed_message(url, what, error)
+        except httpx.HTTPError as error:
+            try:
+                url = str(error.request.url)
+            except RuntimeError:  # httpx: the error carries no request
+                url = ", ".join(_index_urls(project, key))
+            message = unreachable_message(url, what, error)
+        else:
+            continue
+        raise PdmUsageError(escape(message))
+
+
+def _not_found(environment: Any, project: Any, candidate: Candidate, key: str, what: str) -> str:
+    """No index link matched the locked hashes: tell a changed file from a removed one."""
+    locked = _locked_names(candidate)
+    urls = _index_urls(project, key)
+    listed = _listed_files(environment, project, key, candidate.version)
+    if listed:
+        for filename, _digest in locked:
+            if filename in listed:
+                url = urls[0] if len(urls) == 1 else ", ".join(urls)
+                hashes = [h for name, h in locked if name == filename]
+                return changed_file_message(filename, url, hashes, listed[filename], what)
+    return missing_file_message(sorted({name for name, _ in locked}), urls, what)

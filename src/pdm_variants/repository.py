@@ -1,0 +1,64 @@
+"""The repository subclass: an unreachable variant index becomes one line naming its URL.
+
+PDM reports a connection failure while resolving as ``[ConnectError]: [Errno 111] Connection
+refused``, without saying which index failed. For the packages the plugin routes to a variant
+index, :func:`make_repository_class` turns it into one ``PdmUsageError`` naming the package, the
+variant and the URL; the lock is not written. Other packages keep PDM's behaviour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdm.models.candidates import Candidate
+    from pdm.models.repositories import BaseRepository
+    from pdm.models.requirements import Requirement
+
+__all__ = ["make_repository_class", "unreachable_index_message"]
+
+MARK = "__wheel_variants__"
+
+
+def unreachable_index_message(name: str, label: str, url: str, error: object) -> str:
+    reason = " ".join(str(error).split()) or type(error).__name__
+    return (
+        f"wheel-variants: cannot reach {url}, the index of variant {label!r} of {name} ({reason}); "
+        "check the URL (index-bases, WHEEL_VARIANTS_INDEX_BASE_*) and the network. The lock was not changed"
+    )
+
+
+def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
+    """Subclass *base* (whatever ``core.repository_class`` is now)."""
+    if getattr(base, MARK, False):
+        return base
+
+    class VariantsRepository(base):  # type: ignore[valid-type,misc]
+        __wheel_variants__ = True
+
+        def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
+            import httpx
+
+            try:
+                return super().find_candidates(requirement, *args, **kwargs)  # type: ignore[no-any-return]
+            except httpx.HTTPError as error:
+                name = requirement.key
+                route = _route(self.environment.project, name)
+                if route is None or name is None:
+                    raise
+                from pdm.exceptions import PdmUsageError
+                from rich.markup import escape
+
+                raise PdmUsageError(escape(unreachable_index_message(name, *route, error))) from None
+
+    VariantsRepository.__name__ = VariantsRepository.__qualname__ = f"Variants{base.__name__}"
+    return VariantsRepository
+
+
+def _route(project: Any, name: str | None) -> tuple[str, str] | None:
+    """``(label, index URL)`` of the variant index *name* is routed to, if any."""
+    plan = project.variants_plan() if name and hasattr(project, "variants_plan") else None
+    selection = plan.selection(name) if plan is not None else None
+    chosen = selection.chosen if selection is not None else None
+    return (chosen.label, chosen.index) if chosen is not None else None

@@ -1,0 +1,154 @@
+"""Team locks: every target of ``[tool.wheel-variants.targets]`` in the one ``pdm.lock``.
+
+PDM resolves once, for this machine. Each declared target then gets its own variant choice
+(its supported properties, its platform's markers); an index variant a target picks that the lock
+does not hold yet has its files for the *same pinned version* fetched from its index (one index
+page per package and target, no hardware needed) and added to the package's locked files.
+PEP 825 packages need nothing more: their lock already holds every label. The lock records, per
+target, the label each managed package gets::
+
+    [metadata.wheel-variants.targets.alice]
+    source = "target-files/alice.json"
+    packages = { llama-cpp-python = "cu124", gpu-demo = "cu128" }
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, MutableMapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wheel_variants.packages import normalize_name
+
+if TYPE_CHECKING:
+    from wheel_variants.config import TargetSpec, VariantsConfig
+    from wheel_variants.packages import IndexVariant
+    from wheel_variants.supported import SupportedProperties
+
+    from .plan import VariantPlan
+
+__all__ = ["TargetPlan", "add_target_files", "read_targets", "target_records"]
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPlan:
+    """One declared target: its supported properties and the index-variant plan they give."""
+
+    spec: TargetSpec
+    supported: SupportedProperties
+    markers: Mapping[str, str] | None
+    plan: VariantPlan | None
+
+
+def read_targets(project: Any, plan: VariantPlan | None) -> list[TargetPlan]:
+    """The declared targets of *project*, each with its plan for the packages *plan* manages."""
+    from wheel_variants.config import find_pyproject, read_config
+    from wheel_variants.targets import load_target
+
+    from ._pdm import platform_marker_environment
+    from .plan import make_plan
+
+    config: VariantsConfig = read_config(find_pyproject(project.root))
+    targets = []
+    for spec in config.targets:
+        supported = load_target(spec.name, config).supported
+        markers = platform_marker_environment(project, spec.platform) if spec.platform else None
+        target_plan = make_plan((s.package for s in plan.selections), supported, markers) if plan else None
+        targets.append(TargetPlan(spec, supported, markers, target_plan))
+    return targets
+
+
+def _locked_versions(document: Mapping[str, Any]) -> dict[str, MutableMapping[str, Any]]:
+    packages = document.get("package", [])
+    return {
+        normalize_name(entry["name"]): entry
+        for entry in (packages if isinstance(packages, list) else [])
+        if isinstance(entry, MutableMapping) and isinstance(entry.get("name"), str)
+    }
+
+
+def add_target_files(project: Any, document: MutableMapping[str, Any], targets: list[TargetPlan]) -> dict[str, Any]:
+    """Add to *document* (the ``pdm.lock`` being written) the files of every index variant a
+    target picks; return ``{package: {label: record}}`` for those labels."""
+    from pdm.exceptions import PdmUsageError
+
+    entries = _locked_versions(document)
+    added: dict[str, dict[str, Any]] = {}
+    for target in targets:
+        if target.plan is None:
+            continue
+        for selection in target.plan.selections:
+            chosen, name = selection.chosen, selection.package.name
+            entry = entries.get(name)
+            if chosen is None or entry is None or chosen.label in added.get(name, {}):
+                continue
+            files = _index_files(project, name, str(entry["version"]), chosen)
+            if not files:
+                raise PdmUsageError(
+                    f"wheel-variants: target {target.spec.name!r} needs {name} {entry['version']} from "
+                    f"{chosen.index} (variant {chosen.label!r}), which has no file of it for this project"
+                )
+            locked = entry.setdefault("files", [])
+            static = any("url" in item for item in locked)
+            known = {item.get("hash") for item in locked}
+            for item in files:
+                if item["hash"] not in known:
+                    locked.append({"url": item["url"], "hash": item["hash"]} if static else _file_entry(item))
+            record = {**_variant_record(chosen), "files": sorted({f["hash"] for f in files})}
+            added.setdefault(name, {})[chosen.label] = record
+    return added
+
+
+def _file_entry(item: Mapping[str, str]) -> dict[str, str]:
+    return {"file": item["file"], "hash": item["hash"]}
+
+
+def _variant_record(variant: IndexVariant) -> dict[str, Any]:
+    record: dict[str, Any] = {"index": variant.index}
+    if variant.properties:
+        record["properties"] = [str(p) for p in sorted(variant.properties)]
+    if variant.marker:
+        record["marker"] = variant.marker
+    return record
+
+
+def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -> list[dict[str, str]]:
+    """``{url, file, hash}`` of *name* == *version* on *variant*'s index (all platforms)."""
+    from ._pdm import make_source
+
+    environment = project.environment
+    source = make_source(f"wheel-variants-{name}-{variant.label}", variant.index, [name])
+    with environment.get_finder([source], env_spec=environment.allow_all_spec) as finder:
+        links = [package.link for package in finder.find_matches(f"{name}=={version}")]
+    hashes = project.make_hash_cache()
+    return [
+        {"url": link.url_without_fragment, "file": link.filename, "hash": hashes.get_hash(link, environment.session)}
+        for link in links
+        if not link.is_vcs
+    ]
+
+
+def target_records(
+    targets: list[TargetPlan], table: Mapping[str, Any], files_by_package: Mapping[str, list[tuple[str, str]]]
+) -> dict[str, Any]:
+    """``[metadata.wheel-variants.targets]``: per target, the label each managed package gets."""
+    from .lockchoice import choose_locked_label
+
+    records: dict[str, Any] = {}
+    packages = table.get("packages", {})
+    for target in targets:
+        labels: dict[str, str] = {}
+        for name, record in sorted(packages.items()):
+            choice = choose_locked_label(
+                record, files_by_package.get(name, []), target.supported, target.markers, lambda _: True
+            )
+            if choice.label is not None:
+                labels[name] = choice.label
+        body: dict[str, Any] = {}
+        if target.spec.file:
+            body["source"] = target.spec.file
+        if target.spec.platform:
+            body["platform"] = target.spec.platform
+        body["packages"] = labels
+        records[target.spec.name] = body
+    return records

@@ -1,0 +1,321 @@
+"""``lock.format = "pylock"``: the variant records in ``pylock.toml`` (PEP 751 + PEP 825).
+
+Fast tests drive :mod:`pdm_variants.pylock` on documents; the slow ones run the real ``pdm``
+CLI and check the file with ``packaging.pylock`` and ``uv pip install -r pylock.toml``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomlkit
+
+pytest.importorskip("pdm")
+
+from indexserver import IndexServer
+from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
+from pdm_variants.lockdata import locked_labels, locked_records, locked_variant_files, missing_variants
+from pdm_variants.plan import make_plan, managed_packages
+from pdm_variants.pylock import as_lock_document, is_pylock, pylock_package_records, record_in_pylock
+from pdmtools import PdmRunner
+from wheel_variants.catalog import load_packages
+from wheel_variants.metadata import metadata_from_dict
+from wheel_variants.supported import SupportedProperties
+
+REPO = Path(__file__).resolve().parent.parent
+SCHEMA_URL = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
+CU124 = "sha256:" + "a" * 64
+CPU = "sha256:" + "b" * 64
+WHEEL = "llama_cpp_python-0.3.2-py3-none-any.whl"
+INDEX_RECORD = {
+    "origin": "catalog",
+    "variants": {
+        "cu124": {
+            "index": "http://i/llama/cu124",
+            "properties": ["nvidia :: cuda_version_lower_bound :: 12.4"],
+            "files": [CU124],
+        }
+    },
+}
+DOCUMENT = {
+    "$schema": SCHEMA_URL,
+    "default-priorities": {"namespace": ["nvidia"]},
+    "variants": {
+        "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.6"]}},
+        "cu128": {"nvidia": {"cuda_version_lower_bound": ["12.8"]}},
+        "null": {},
+    },
+}
+
+
+def _pylock(*entries: dict[str, Any]) -> tomlkit.TOMLDocument:
+    document = tomlkit.document()
+    document.update({"lock-version": "1.0", "created-by": "pdm", "packages": tomlkit.aot()})
+    for entry in entries:
+        document["packages"].append(entry)
+    document["tool"] = {"pdm": {"strategy": ["inherit_metadata", "static_urls"]}}
+    return document
+
+
+def _entry(name: str, version: str, *files: tuple[str, str]) -> dict[str, Any]:
+    wheels = [
+        {"name": filename, "url": f"http://i/{filename}", "hashes": {"sha256": digest.split(":", 1)[1]}}
+        for filename, digest in files
+    ]
+    return {"name": name, "version": version, "wheels": wheels, "tool": {"pdm": {"dependencies": []}}}
+
+
+def _reparse(document: tomlkit.TOMLDocument) -> dict[str, Any]:
+    return tomlkit.parse(tomlkit.dumps(document)).unwrap()
+
+
+def _validate_pylock(data: dict[str, Any]) -> None:
+    """What a PEP 751 reader checks (``packaging.pylock``, packaging >= 25)."""
+    pylock = pytest.importorskip("packaging.pylock")
+    pylock.Pylock.from_dict(data)
+
+
+# -- pure ------------------------------------------------------------------------------------
+
+
+def test_index_variant_record_goes_to_the_package_tool_table_and_reads_back() -> None:
+    document = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CU124)))
+    record_in_pylock(document, {"schema": 1, "packages": {"llama-cpp-python": INDEX_RECORD}})
+    data = _reparse(document)
+
+    (package,) = data["packages"]
+    assert package["tool"]["wheel-variants"] == INDEX_RECORD
+    assert package["tool"]["pdm"] == {"dependencies": []}  # PDM's own table untouched
+    assert "variants-json" not in package  # index variants have no PEP 825 document
+    assert data["tool"]["wheel-variants"] == {"schema": 1}
+    _validate_pylock(data)
+
+    # every lockdata reader sees the pylock.toml as it sees a pdm.lock
+    assert is_pylock(data)
+    assert locked_records(data) == {"llama-cpp-python": INDEX_RECORD}
+    assert locked_labels(data, "llama_cpp_python") == ("cu124",)
+    assert locked_variant_files(data, "llama-cpp-python", "cu124") == frozenset({CU124})
+    view = as_lock_document(data)
+    assert view["package"] == [
+        {"name": "llama-cpp-python", "version": "0.3.2", "files": [{"file": WHEEL, "hash": CU124}]}
+    ]
+
+
+def test_pep825_record_inlines_the_variants_json_pruned_to_the_locked_labels() -> None:
+    files = [
+        (f"gpu_demo-1.0.0-py3-none-any-{label}.whl", "sha256:" + c * 64) for label, c in (("cu128", "c"), ("null", "d"))
+    ]
+    record = {
+        "origin": "pep825",
+        "version": "1.0.0",
+        "variants-json": {
+            "url": "http://i/gpu_demo-1.0.0-variants.json",
+            "hash": "sha256:" + "e" * 64,
+            "document": DOCUMENT,
+        },
+        "variants": {
+            "cu128": {"properties": ["nvidia :: cuda_version_lower_bound :: 12.8"], "files": [files[0][1]]},
+            "null": {"properties": [], "files": [files[1][1]]},
+        },
+    }
+    document = _pylock(_entry("gpu-demo", "1.0.0", *files))
+    record_in_pylock(document, {"schema": 1, "packages": {"gpu-demo": record}})
+    text = tomlkit.dumps(document)
+    data = tomlkit.parse(text).unwrap()
+    (package,) = data["packages"]
+
+    inline = package["variants-json"]
+    assert inline == {**DOCUMENT, "variants": {k: DOCUMENT["variants"][k] for k in ("cu128", "null")}}
+    assert next(iter(inline)) == "$schema"
+    metadata_from_dict(inline, "pylock.toml")  # a valid PEP 825 document
+    assert 'cu128 = {nvidia = {cuda_version_lower_bound = ["12.8"]}}' in text  # one inline table per label
+    tool = package["tool"]["wheel-variants"]
+    assert tool["variants-json"] == {"url": record["variants-json"]["url"], "hash": record["variants-json"]["hash"]}
+    assert tool["variants"] == record["variants"]
+
+    # read back: the document returns into the record, so a re-lock keeps it
+    back = pylock_package_records(data)["gpu-demo"]
+    assert back["variants-json"]["document"] == inline
+    assert back["variants"] == record["variants"]
+
+
+def test_rewriting_replaces_what_the_plugin_wrote_before() -> None:
+    document = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CU124)), _entry("plainlib", "1.0"))
+    record_in_pylock(document, {"schema": 1, "packages": {"llama-cpp-python": INDEX_RECORD}})
+    record_in_pylock(document, None)
+    data = _reparse(document)
+    assert all("wheel-variants" not in package.get("tool", {}) for package in data["packages"])
+    assert "wheel-variants" not in data["tool"]
+    assert data["tool"]["pdm"]  # PDM's table stays
+
+
+def test_pdm_lock_documents_pass_through_unchanged() -> None:
+    lock = {"metadata": {"lock_version": "4.5.0"}, "package": []}
+    assert as_lock_document(lock) is lock
+    assert not is_pylock(lock)
+
+
+def test_lock_variants_table_and_freshness_work_on_a_pylock_document() -> None:
+    from pdm_variants.lockdata import lock_variants_table
+
+    config = load_packages(None, {"WHEEL_VARIANTS_INDEX_BASE_LLAMA_CPP": "http://i/llama"})
+    cuda = SupportedProperties.from_dict({"nvidia": {"cuda_version_lower_bound": ["12.4", "12.3"]}})
+    linux = {"sys_platform": "linux", "platform_machine": "x86_64"}
+    plan = make_plan(managed_packages(config, {"llama-cpp-python"}, ()), cuda, linux)
+    previous = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CPU)))
+    record_in_pylock(
+        previous,
+        {
+            "schema": 1,
+            "packages": {
+                "llama-cpp-python": {"origin": "catalog", "variants": {"cpu": {"index": "x", "files": [CPU]}}}
+            },
+        },
+    )
+    fresh = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CPU), (WHEEL, CU124)))
+
+    table = lock_variants_table(_reparse(fresh), _reparse(previous), plan)
+    assert table is not None
+    variants = table["packages"]["llama-cpp-python"]["variants"]
+    assert variants["cpu"]["files"] == [CPU]  # another machine's label is kept
+    assert variants["cu124"]["files"] == [CU124]
+    record_in_pylock(fresh, table)
+    assert missing_variants(_reparse(fresh), plan) == []
+    assert missing_variants(_reparse(previous), plan) == [
+        "llama-cpp-python: this machine selects variant 'cu124', the lock has cpu"
+    ]
+
+
+# -- the real pdm CLI ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def llama_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
+    return llama_mirror(index_server, tmp_path)
+
+
+def _data(runner: PdmRunner) -> dict[str, Any]:
+    return tomlkit.parse((runner.project / "pylock.toml").read_text()).unwrap()
+
+
+def _package(runner: PdmRunner, name: str) -> dict[str, Any]:
+    (package,) = [p for p in _data(runner)["packages"] if p["name"] == name]
+    return package
+
+
+def _uv() -> str:
+    found = Path(sys.executable).with_name("uv")
+    path = str(found) if found.exists() else shutil.which("uv")
+    if path is None:
+        pytest.skip("uv is not installed")
+    return path
+
+
+@pytest.mark.slow
+def test_pylock_records_the_variant_installs_it_and_switches(tmp_path: Path, llama_index: IndexServer) -> None:
+    runner = llama_runner(tmp_path, llama_index, deps='"llama-cpp-python", "plainlib"', lock_format="pylock")
+    cpu_machine = no_gpu(runner)
+    runner.pdm("lock", env=cpu_machine)
+    assert not (runner.project / "pdm.lock").exists()
+    tool = _package(runner, "llama-cpp-python")["tool"]["wheel-variants"]
+    assert tool["origin"] == "catalog"
+    assert sorted(tool["variants"]) == ["cpu"]
+    assert tool["variants"]["cpu"]["index"] == llama_index.index_url("llama/cpu")
+    assert "wheel-variants" not in _package(runner, "plainlib")["tool"]
+    runner.pdm("install", env=cpu_machine)
+    assert backend(runner) == "cpu"
+
+    # the lock lacks what a CUDA 12.4 machine selects: --check says so
+    check = runner.pdm("lock", "--check", env=CUDA_12_4, check=False)
+    assert check.returncode != 0
+    assert "this machine selects variant 'cu124', the lock has cpu" in check.stdout + check.stderr
+
+    runner.pdm("lock", env=CUDA_12_4)
+    package = _package(runner, "llama-cpp-python")
+    variant = package["tool"]["wheel-variants"]["variants"]["cu124"]
+    assert variant["properties"] == ["nvidia :: cuda_version_lower_bound :: 12.4"]
+    assert variant["files"] == [f"sha256:{w['hashes']['sha256']}" for w in package["wheels"]]
+    runner.pdm("install", env=CUDA_12_4)  # same version, other variant: reinstalled
+    assert backend(runner) == "cu124"
+
+    # the records survive a re-lock; the file is a valid PEP 751 lock
+    before = (runner.project / "pylock.toml").read_text()
+    runner.pdm("lock", "--update-reuse", env=CUDA_12_4)
+    assert (runner.project / "pylock.toml").read_text() == before
+    runner.pdm("lock", "--check", env=CUDA_12_4)
+    _validate_pylock(_data(runner))
+
+    # another PEP 751 reader installs the locked variant file
+    target = tmp_path / "uv-venv"
+    venv.EnvBuilder(with_pip=False).create(target)
+    python = target / ("Scripts/python.exe" if sys.platform == "win32" else "bin/python")
+    env = {**runner.env, "UV_CACHE_DIR": str(tmp_path / "uv-cache"), "UV_NO_CONFIG": "1"}
+    env.pop("PYTHONPATH", None)
+    subprocess.run(
+        [_uv(), "pip", "install", "--python", str(python), "-r", str(runner.project / "pylock.toml")],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    out = subprocess.run(
+        [str(python), "-c", "import llama_cpp; print(llama_cpp.BACKEND)"], capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "cu124"
+
+
+@pytest.fixture
+def gpu_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
+    from hatchbuild import build_variant_wheels
+
+    project = tmp_path / "producer-gpu"
+    shutil.copytree(REPO / "examples" / "producer-gpu", project)
+    dist = tmp_path / "dist"
+    build_variant_wheels(project, dist, plain=True)
+    index_server.add("simple", *sorted(dist.glob("*.whl")), *dist.glob("*-variants.json"))
+    return index_server
+
+
+def _gpu_runner(tmp_path: Path, server: IndexServer) -> PdmRunner:
+    return llama_runner(tmp_path, server, deps="", lock_format="pylock")
+
+
+@pytest.mark.slow
+def test_pylock_inlines_the_pep825_variants_json(tmp_path: Path, gpu_index: IndexServer) -> None:
+    runner = _gpu_runner(tmp_path, gpu_index)
+    runner.pdm("add", "gpu-demo", env={"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.8"})
+    package = _package(runner, "gpu-demo")
+
+    inline = package["variants-json"]
+    assert next(iter(inline)) == "$schema"
+    assert inline["default-priorities"]["namespace"] == ["nvidia"]
+    assert sorted(inline["variants"]) == ["cu126", "cu128", "null"]
+    metadata_from_dict(inline, "pylock.toml")
+    tool = package["tool"]["wheel-variants"]
+    assert tool["origin"] == "pep825"
+    assert tool["variants-json"]["url"].endswith("/gpu_demo-1.0.0-variants.json")
+    assert "document" not in tool["variants-json"]
+    labelled = {w["name"] for w in package["wheels"]}
+    assert "gpu_demo-1.0.0-py3-none-any-cu128.whl" in labelled
+
+    before = (runner.project / "pylock.toml").read_text()
+    runner.pdm("lock", "--update-reuse")
+    assert (runner.project / "pylock.toml").read_text() == before
+    # packaging.pylock (26.x) rejects variant-labelled wheel names, so only the rest is checked there
+    data = _data(runner)
+    for entry in data["packages"]:
+        entry["wheels"] = [w for w in entry.get("wheels", []) if w["name"].count("-") == 4]
+    _validate_pylock(data)
+
+
+@pytest.mark.slow
+def test_pylock_installs_the_best_locked_pep825_wheel(tmp_path: Path, gpu_index: IndexServer) -> None:
+    runner = _gpu_runner(tmp_path, gpu_index)
+    runner.pdm("add", "gpu-demo", env={"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.8"})
+    assert runner.run_python("import gpu_demo; print(gpu_demo.installed_variant())") == "cu128"
