@@ -5,9 +5,10 @@ Every step prints the command it runs and a short excerpt of what came out. Ever
 a temporary directory that is removed at the end, and the local index server (a thread of this
 process) and every child process are stopped on success, on failure and on Ctrl-C.
 
-Today PDM reads variants from per-backend indexes ("index variants", ``docs/pdm.md``) and uv reads
-PEP 825 labelled wheels, so the demo publishes the same builds both ways. When the PDM plugin
-reads PEP 825 indexes, change ``PDM_READS`` below to ``"pep825"``.
+The same builds are published twice: as a PEP 825 index (labelled wheels and the
+``*-variants.json``), which uv reads, and as one index per label with plain file names ("index
+variants", ``docs/pdm.md``), which PDM reads by default. ``PDM_READS`` below switches PDM to the
+PEP 825 index.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ import tomlkit  # noqa: E402
 
 from indexserver import IndexServer  # noqa: E402
 
-# PDM reads "index-variants" (one sub-index per label, plain file names) today. Switch to "pep825"
-# (the labelled wheels and *-variants.json that uv reads) once the PDM plugin supports them.
+# How PDM gets gpu-demo: "index-variants" (one sub-index per label, plain file names, the layout
+# PDM has read longest) or "pep825" (the labelled wheels and *-variants.json that uv reads; the
+# plugin's newest path, also `--pdm-reads pep825`). Switching is this one line.
 PDM_READS = "index-variants"
 
 PRODUCER = REPO / "examples" / "producer-gpu"
@@ -321,35 +323,17 @@ def demo(args: argparse.Namespace, work: Path, console: Console) -> int:
 
 
 def consume(run: Runner, work: Path, server: IndexServer, forced: bool, pdm_reads: str) -> int:
+    """Steps 3 to 10: the application side."""
     console = run.console
     console.step("What this machine supports")
-    if forced:
-        console.say("DETECTION IS FORCED FOR THIS DEMO: " + " ".join(f"{k}={v}" for k, v in FORCED.items()))
-        console.say("(a CUDA 12.6 driver, whatever this machine has; run with --real-hardware to use the real one)")
-    else:
-        console.say("--real-hardware: detection probes this machine as it is")
-    detected = run.run([str(BIN / "wheel-variants"), "detect"], cwd=work, shown="wheel-variants detect")
-    console.show(detected.stdout + detected.stderr, limit=12)
+    show_detection(run, work, forced)
 
     console.step("A throwaway app project adds gpu-demo with PDM")
     app = work / "demo-app"
-    app.mkdir()
-    (app / "pyproject.toml").write_text(app_pyproject(server, pdm_reads), encoding="utf-8")
-    console.say(f"demo-app/pyproject.toml (PDM reads: {pdm_reads}):")
-    console.show((app / "pyproject.toml").read_text(encoding="utf-8"), limit=60)
-    run.run(
-        [sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=app, shown="python -m venv --without-pip .venv"
-    )
-    pdm = str(BIN / "pdm")
-    # The default index is the local PEP 825 index: nothing is fetched from the package registry.
-    run.env["PDM_PYPI_URL"] = server.index_url("variants")
-    added = run.run([pdm, "add", PACKAGE], cwd=app, shown=f"pdm add {PACKAGE}")
-    console.show(added.stdout + added.stderr, limit=15)
-    pdm_label = installed_variant(run, app / ".venv" / "bin" / "python", app)
-    console.say(f"-> PDM installed gpu-demo, variant: {pdm_label}")
+    pdm_label = pdm_add(run, app, server, pdm_reads)
 
     console.step("The variant chosen and why the others lost")
-    shown = run.run([pdm, "variants", "show"], cwd=app, shown="pdm variants show")
+    shown = run.run([str(BIN / "pdm"), "variants", "show"], cwd=app, shown="pdm variants show")
     console.show(_short_supported(shown.stdout), limit=20)
     explained = run.run(
         [str(BIN / "wheel-variants"), "explain", str(server.root / "variants" / PACKAGE / VARIANTS_JSON)],
@@ -359,8 +343,7 @@ def consume(run: Runner, work: Path, server: IndexServer, forced: bool, pdm_read
     console.show(_shorten_reasons(explained.stdout), limit=10)
 
     console.step("The lock entry")
-    lock_text = (app / "pdm.lock").read_text(encoding="utf-8")
-    excerpt = lock_excerpt(lock_text)
+    excerpt = lock_excerpt((app / "pdm.lock").read_text(encoding="utf-8"))
     if not excerpt:
         raise DemoError("pdm.lock has no [metadata.wheel-variants] table")
     console.say("pdm.lock, [metadata.wheel-variants]:")
@@ -370,49 +353,81 @@ def consume(run: Runner, work: Path, server: IndexServer, forced: bool, pdm_read
     team_lock(run, app, server)
 
     console.step("Generate the uv configuration from the same declarations")
-    generated = run.run([pdm, "variants", "uv", "--write"], cwd=app, shown="pdm variants uv --write")
+    generate_uv_config(run, app)
+
+    console.step("uv installs from the PEP 825 index, with the generated sources")
+    uv_label = uv_install(run, work, app)
+
+    console.step("Summary")
+    console.say(f"{'PDM (' + pdm_reads + ')':22s}: {pdm_label}")
+    console.say(f"{'uv (pep825)':22s}: {uv_label}")
+    if pdm_label != uv_label:
+        raise DemoError(f"PDM installed {pdm_label!r} but uv installed {uv_label!r}")
+    if forced and pdm_label != "cu126":
+        raise DemoError(f"with a forced CUDA 12.6 driver the demo expects 'cu126', got {pdm_label!r}")
+    console.say(f"both picked the same variant: {pdm_label}")
+    return 0
+
+
+def show_detection(run: Runner, work: Path, forced: bool) -> None:
+    console = run.console
+    if forced:
+        console.say("DETECTION IS FORCED FOR THIS DEMO: " + " ".join(f"{k}={v}" for k, v in FORCED.items()))
+        console.say("(a CUDA 12.6 driver, whatever this machine has; run with --real-hardware to use the real one)")
+    else:
+        console.say("--real-hardware: detection probes this machine as it is")
+    detected = run.run([str(BIN / "wheel-variants"), "detect"], cwd=work, shown="wheel-variants detect")
+    console.show(detected.stdout + detected.stderr, limit=12)
+
+
+def pdm_add(run: Runner, app: Path, server: IndexServer, pdm_reads: str) -> str:
+    """Write the app's pyproject.toml, ``pdm add gpu-demo``; return the variant installed."""
+    console = run.console
+    app.mkdir()
+    (app / "pyproject.toml").write_text(app_pyproject(server, pdm_reads), encoding="utf-8")
+    console.say(f"demo-app/pyproject.toml (PDM reads: {pdm_reads}):")
+    console.show((app / "pyproject.toml").read_text(encoding="utf-8"), limit=60)
+    run.run(
+        [sys.executable, "-m", "venv", "--without-pip", ".venv"], cwd=app, shown="python -m venv --without-pip .venv"
+    )
+    # The default index is the local PEP 825 index: nothing is fetched from the package registry.
+    run.env["PDM_PYPI_URL"] = server.index_url("variants")
+    added = run.run([str(BIN / "pdm"), "add", PACKAGE], cwd=app, shown=f"pdm add {PACKAGE}")
+    console.show(added.stdout + added.stderr, limit=15)
+    label = installed_variant(run, app / ".venv" / "bin" / "python", app)
+    console.say(f"-> PDM installed gpu-demo, variant: {label}")
+    return label
+
+
+def generate_uv_config(run: Runner, app: Path) -> None:
+    console = run.console
+    generated = run.run([str(BIN / "pdm"), "variants", "uv", "--write"], cwd=app, shown="pdm variants uv --write")
     console.show(generated.stdout + generated.stderr, limit=6)
-    uv_part = (app / "pyproject.toml").read_text(encoding="utf-8")
-    console.show(uv_part[uv_part.index("\n[tool.uv]") + 1 :], limit=25)
+    text = (app / "pyproject.toml").read_text(encoding="utf-8")
+    if "\n[tool.uv]" not in text:
+        raise DemoError("`pdm variants uv --write` wrote no [tool.uv] table")
+    console.show(text[text.index("\n[tool.uv]") + 1 :], limit=25)
     check = run.run([str(BIN / "wheel-variants"), "uv", "--check"], cwd=app, shown="wheel-variants uv --check")
     console.say(f"-> up to date (exit {check.returncode})")
 
-    console.step("uv installs from the PEP 825 index, with the generated sources")
-    uv = str(BIN / "uv")
-    run.run(
-        [uv, "venv", "--quiet", "--python", sys.executable, str(work / "uv-venv")], cwd=app, shown="uv venv ../uv-venv"
-    )
+
+def uv_install(run: Runner, work: Path, app: Path) -> str:
+    """A fresh venv, ``uv pip install -r pyproject.toml`` with the generated sources; the variant."""
+    console = run.console
+    uv, python = str(BIN / "uv"), work / "uv-venv" / "bin" / "python"
+    venv = [uv, "venv", "--quiet", "--python", sys.executable, str(work / "uv-venv")]
+    run.run(venv, cwd=app, shown="uv venv ../uv-venv")
+    install = [uv, "pip", "install", "--python", str(python), "--preview-features", "wheel-variants"]
     installed = run.run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--python",
-            str(work / "uv-venv" / "bin" / "python"),
-            "--preview-features",
-            "wheel-variants",
-            "-r",
-            "pyproject.toml",
-        ],
+        [*install, "-r", "pyproject.toml"],
         cwd=app,
         shown="uv pip install --python ../uv-venv --preview-features wheel-variants -r pyproject.toml",
     )
     console.show(installed.stderr, limit=6)
-    uv_label = installed_variant(run, work / "uv-venv" / "bin" / "python", app)
-    console.say(f"-> uv installed gpu-demo, variant: {uv_label}")
+    label = installed_variant(run, python, app)
+    console.say(f"-> uv installed gpu-demo, variant: {label}")
     console.say("   (uv 0.13.9 selects variant wheels in `uv pip install`; its `uv lock`/`uv sync` do not yet)")
-
-    console.step("Summary")
-    expected = "cu126" if forced else None
-    console.say(f"{'PDM (' + pdm_reads + ')':22s}: {pdm_label}")
-    console.say(f"{'uv (pep825)':22s}: {uv_label}")
-    same = pdm_label == uv_label
-    if not same:
-        raise DemoError(f"PDM installed {pdm_label!r} but uv installed {uv_label!r}")
-    if expected is not None and pdm_label != expected:
-        raise DemoError(f"with a forced CUDA 12.6 driver the demo expects {expected!r}, got {pdm_label!r}")
-    console.say(f"both picked the same variant: {pdm_label}")
-    return 0
+    return label
 
 
 def team_lock(run: Runner, app: Path, server: IndexServer) -> None:
@@ -546,11 +561,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (KeyboardInterrupt, Interrupted):
         print("\ndemo interrupted; everything it started is stopped and its files are removed", file=sys.stderr)
         return 130
-    print(
-        f"\ndone in {time.monotonic() - console.started:.0f}s; the server is stopped and the temporary "
-        "directory removed.",
-        flush=True,
-    )
+    cleaned = "the temporary directory is kept" if args.keep else "the temporary directory removed"
+    print(f"\ndone in {time.monotonic() - console.started:.0f}s; the server is stopped and {cleaned}.", flush=True)
     return code
 
 

@@ -163,9 +163,11 @@ def test_plain_pdm_reuses_the_stale_build(tmp_path: Path, flavour_index: IndexSe
 def test_concurrent_installs_share_one_cache(tmp_path: Path, flavour_index: IndexServer) -> None:
     cache = tmp_path / "shared-cache"
     runners = [_runner(tmp_path / f"pdm{i}", flavour_index, cache=cache) for i in range(2)]
+    runners[0].pdm("lock", "-L", "pdm.cpu.lock")
     for runner in runners:
-        runner.pdm("config", "--local", "install.cache", "true")  # the unpacked-package store too
-        runner.pdm("lock", "-L", "pdm.cpu.lock")
+        (runner.project / "pdm.toml").write_text("[install]\ncache = true\n")  # the unpacked-package store too
+        if runner is not runners[0]:
+            (runner.project / "pdm.cpu.lock").write_text((runners[0].project / "pdm.cpu.lock").read_text())
 
     processes = [
         subprocess.Popen(
@@ -192,11 +194,11 @@ def test_concurrent_installs_share_one_cache(tmp_path: Path, flavour_index: Inde
     assert all((path / "flavour-1.0.dist-info" / "RECORD").is_file() for path in unpacked)
     assert not list((cache / "packages" / ".staging").glob("*"))
 
-    # a third project on the same cache builds nothing
-    third = _runner(tmp_path / "pdm3", flavour_index, cache=cache)
-    _install(third, "cpu")
-    assert _flavour(third) == "cpu"
-    assert _builds(third) == []
+    # reinstalling from the shared cache builds nothing
+    before = len(_builds(runners[1]))
+    runners[1].pdm("sync", "--reinstall", "-L", "pdm.cpu.lock")
+    assert _flavour(runners[1]) == "cpu"
+    assert len(_builds(runners[1])) == before
 
 
 def test_a_killed_build_leaves_no_entry(tmp_path: Path, flavour_index: IndexServer) -> None:

@@ -195,3 +195,11 @@ def test_no_fitting_wheel_falls_back_to_the_sdist_built_with_the_variants_settin
     assert _backend(runner) == "source:-DGGML_CUDA=on"
     assert _locked_labels(runner) == ["cu124"]
     assert "llama_cpp_python-0.3.2.tar.gz" in (runner.project / "pdm.lock").read_text()
+
+    # A CPU-only teammate locks too: the one sdist serves both labels, each built its own way.
+    runner.pdm("lock")
+    assert _locked_labels(runner) == ["cpu", "cu124"]
+    runner.pdm("sync")
+    assert _backend(runner) == "source:"
+    runner.pdm("sync", env=CUDA_12_4)
+    assert _backend(runner) == "source:-DGGML_CUDA=on"

@@ -67,6 +67,19 @@ def _package_files(document: Mapping[str, Any]) -> dict[str, list[str]]:
     return result
 
 
+def shared_files(document: Mapping[str, Any]) -> set[str]:
+    """Hashes of locked sdists. An index variant's sdist comes from the ordinary sources and is
+    the same file for every label (only the build settings differ), so no label owns it."""
+    shared = set()
+    packages = document.get("package", [])
+    for entry in packages if isinstance(packages, list) else []:
+        for item in entry.get("files", []) if isinstance(entry, Mapping) else []:
+            name = str(item.get("file") or item.get("url", "")) if isinstance(item, Mapping) else ""
+            if name and not name.endswith(".whl") and isinstance(item.get("hash"), str):
+                shared.add(item["hash"])
+    return shared
+
+
 def lock_variants_table(
     document: Mapping[str, Any], previous: Mapping[str, Any], plan: VariantPlan
 ) -> dict[str, Any] | None:
@@ -77,6 +90,7 @@ def lock_variants_table(
     that are still locked. None when no managed package is locked.
     """
     files = _package_files(document)
+    shared = shared_files(document)
     old_packages = {**_table(previous).get("packages", {}), **_table(document).get("packages", {})}
     packages: dict[str, Any] = {}
     for name, hashes in sorted(files.items()):
@@ -92,7 +106,7 @@ def lock_variants_table(
                 variants[label] = {**body, "files": kept}
         chosen = selection.chosen
         if chosen is not None:
-            claimed = {h for label, body in variants.items() if label != chosen.label for h in body["files"]}
+            claimed = {h for label, body in variants.items() if label != chosen.label for h in body["files"]} - shared
             entry: dict[str, Any] = {"index": chosen.index}
             if chosen.properties:
                 entry["properties"] = [str(p) for p in sorted(chosen.properties)]

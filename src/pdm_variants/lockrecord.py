@@ -24,7 +24,7 @@ def variants_table(
     for the files that are still locked.
     """
     from ._pdm import lock_packages
-    from .lockdata import SCHEMA, lock_variants_table, locked_records
+    from .lockdata import SCHEMA, lock_variants_table, locked_records, shared_files
     from .pep825 import pep825_records
     from .pylock import as_lock_document, is_pylock
     from .teamlock import add_target_files, target_records
@@ -35,8 +35,9 @@ def variants_table(
     table = lock_variants_table(plain, previous, plan) if plan is not None else None
     table = table or {"schema": SCHEMA, "packages": {}}
     packages: dict[str, Any] = table["packages"]
+    shared = shared_files(plain)
     for name, labels in added.items():
-        _set_labels(packages.setdefault(name, _new_record(plan, name)), labels)
+        _set_labels(packages.setdefault(name, _new_record(plan, name)), labels, shared)
     old = {**locked_records(previous), **locked_records(plain)}
     entries = lock_packages(as_lock_document(plain))
     for name, record in pep825_records(entries, project.variant_wheels().seen, old).items():
@@ -60,10 +61,10 @@ def _new_record(plan: VariantPlan | None, name: str) -> dict[str, Any]:
     return record
 
 
-def _set_labels(record: dict[str, Any], labels: Mapping[str, Any]) -> None:
-    """Record the target-chosen *labels*; their files belong to them alone."""
+def _set_labels(record: dict[str, Any], labels: Mapping[str, Any], shared: set[str]) -> None:
+    """Record the target-chosen *labels*; their files belong to them alone (sdists, *shared*, to all)."""
     variants: dict[str, Any] = record.setdefault("variants", {})
-    taken = {digest for body in labels.values() for digest in body["files"]}
+    taken = {digest for body in labels.values() for digest in body["files"]} - shared
     for label, body in list(variants.items()):
         if label not in labels:
             kept = [digest for digest in body.get("files", []) if digest not in taken]
