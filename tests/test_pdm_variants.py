@@ -203,3 +203,17 @@ def test_no_fitting_wheel_falls_back_to_the_sdist_built_with_the_variants_settin
     assert _backend(runner) == "source:"
     runner.pdm("sync", env=CUDA_12_4)
     assert _backend(runner) == "source:-DGGML_CUDA=on"
+
+
+def test_a_catalog_package_arriving_as_a_dependency_is_routed_by_the_next_lock(
+    tmp_path: Path, llama_index: IndexServer
+) -> None:
+    llama_index.add("simple", make_wheel(tmp_path / "dist" / "pypi", "llama-cpp-python", "0.3.2"))
+    llama_index.add("simple", make_wheel(tmp_path / "dist" / "pypi", "agentkit", "1.0", requires=["llama-cpp-python"]))
+    runner = _runner(tmp_path, llama_index, deps='"agentkit"')
+    first = runner.pdm("lock", env=CUDA_12_4)
+    assert "llama-cpp-python came in as a dependency" in first.stderr
+    runner.pdm("lock", env=CUDA_12_4)
+    assert _locked_labels(runner) == ["cu124"]
+    runner.pdm("sync", env=CUDA_12_4)
+    assert _backend(runner) == "cu124"

@@ -193,7 +193,27 @@ def make_project_class(base: type[Project]) -> type[Project]:
             wheels = self.__dict__.get("_wv_wheels")
             if plan is not None or (wheels is not None and wheels.seen) or self._variants_lock_has_records():
                 self._variants_record(plan)
+            self._variants_warn_unrouted(plan)
             super().write_lockfile(*args, **kwargs)
+
+        def _variants_warn_unrouted(self, plan: VariantPlan | None) -> None:
+            """A catalog package that only arrives as a dependency is not known before resolution,
+            so this lock took it from the ordinary sources: say so (the next lock routes it)."""
+            from wheel_variants.catalog import catalog_document
+            from wheel_variants.packages import normalize_name
+
+            from ._pdm import lock_packages
+            from .pylock import as_lock_document
+
+            document = as_lock_document(self.lockfile.open_for_write().unwrap())
+            names = {normalize_name(str(entry.get("name", ""))) for entry in lock_packages(document)}
+            catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
+            unrouted = (names & catalog) - (plan.names if plan else set())
+            for name in sorted(unrouted):
+                self.core.ui.warn(
+                    f"wheel-variants: {name} came in as a dependency and was locked from the ordinary sources; "
+                    "run `pdm lock` again to route it to its variant's index"
+                )
 
         def _variants_lock_has_records(self) -> bool:
             from ._pdm import lockfile_path
