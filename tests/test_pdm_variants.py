@@ -128,6 +128,12 @@ def test_no_gpu_gets_cpu_and_a_switch_relocks_and_reinstalls(tmp_path: Path, lla
     assert _locked_labels(runner) == ["cu124"]
     assert _backend(runner) == "cu124"
 
+    # `pdm install` on a CUDA 12.5 machine: PDM re-locks (the lock lacks cu125), keeping the
+    # locked files; cu125's own files are fetched and recorded next to cu124's.
+    runner.pdm("install", env={"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.5"})
+    assert _backend(runner) == "cu125"
+    assert _locked_labels(runner) == ["cu124", "cu125"]
+
 
 def test_apple_silicon_gets_metal(tmp_path: Path, llama_index: IndexServer) -> None:
     runner = _runner(tmp_path, llama_index)

@@ -68,7 +68,11 @@ def choose_locked_label(
 
     rejected: list[tuple[str, str]] = []
     eligible = []
+    index_variants = record.get("origin") != PEP825
     for label, body in _variants(record).items():
+        if index_variants and not body.get("files"):
+            rejected.append((label, "no file of it is locked"))
+            continue
         marker = body.get("marker")
         environment = dict(marker_environment) if marker_environment is not None else None
         if isinstance(marker, str) and marker and not Marker(marker).evaluate(environment):
@@ -77,7 +81,7 @@ def choose_locked_label(
         eligible.append(Variant.of(label, body.get("properties", [])))
     ordering = order_variants(eligible, supported, _priorities(record))
     rejected.extend((r.label, r.reason) for r in ordering.rejected)
-    if record.get("origin") != PEP825:
+    if index_variants:
         best = ordering.best
         hashes = _variants(record).get(best, {}).get("files", []) if best is not None else []
         return LockedChoice(best, frozenset(hashes), ordering.ordered, tuple(sorted(rejected)))

@@ -113,7 +113,8 @@ def lock_variants_table(
             if chosen.marker:
                 entry["marker"] = chosen.marker
             entry["files"] = sorted(h for h in current if h not in claimed)
-            variants[chosen.label] = entry
+            if entry["files"]:
+                variants[chosen.label] = entry
         if variants:
             packages[name] = {"origin": selection.package.origin, "variants": dict(sorted(variants.items()))}
             if selection.package.namespace_priorities:

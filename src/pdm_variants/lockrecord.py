@@ -23,14 +23,20 @@ def variants_table(
     *previous* is the lock before this write: labels recorded there (by other machines) are kept
     for the files that are still locked.
     """
+    from wheel_variants.config import TargetSpec
+
     from ._pdm import lock_packages
     from .lockdata import SCHEMA, lock_variants_table, locked_records, shared_files
     from .pep825 import pep825_records
     from .pylock import as_lock_document, is_pylock
-    from .teamlock import add_target_files, target_records
+    from .teamlock import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
-    added = add_target_files(project, document, targets) if targets and not is_pylock(document) else {}
+    # This machine's own choice is fetched like a target's: with `--update-reuse` (or `pdm install`
+    # re-locking on new hardware) PDM keeps the old files, which belong to another label.
+    machine = [TargetPlan(TargetSpec(name="this machine"), plan.supported, None, plan)] if plan is not None else []
+    fetched = [*machine, *targets]
+    added = add_target_files(project, document, fetched) if fetched and not is_pylock(document) else {}
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
     table = lock_variants_table(plain, previous, plan) if plan is not None else None
     table = table or {"schema": SCHEMA, "packages": {}}
