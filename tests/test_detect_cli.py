@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,20 @@ def test_bad_target_is_a_clean_error(tmp_path: Path, capsys: pytest.CaptureFixtu
     bad.write_text("{not json")
     assert main(["detect", "--target", str(bad)]) == 1
     assert capsys.readouterr().err.startswith(f"wheel-variants: error: {bad}: invalid JSON")
+
+
+def test_explain_on_a_published_directory_lists_each_release_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hatchbuild import build_variant_wheels
+
+    project = tmp_path / "producer-gpu"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "producer-gpu", project)
+    dist = tmp_path / "dist"
+    build_variant_wheels(project, dist)  # wheels and gpu_demo-1.0.0-variants.json, as published
+    target = tmp_path / "box.json"
+    target.write_text(json.dumps({"nvidia": {"cuda_version_lower_bound": ["12.6"]}}))
+    assert main(["explain", str(dist), "--target", str(target), "--json"]) == 0
+    releases = json.loads(capsys.readouterr().out)["releases"]
+    assert len(releases) == 1
+    assert releases[0]["winner"] == "cu126"

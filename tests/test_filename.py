@@ -83,3 +83,9 @@ def test_with_label_validates() -> None:
 def test_invalid_labels(label: object) -> None:
     with pytest.raises(InvalidLabelError):
         validate_label(label)
+
+
+@pytest.mark.parametrize("label", [".", "..", "..."])
+def test_all_dot_labels_are_refused_before_they_can_name_a_path(label: str) -> None:
+    with pytest.raises(InvalidLabelError, match="not only dots"):
+        validate_label(label)

@@ -56,8 +56,16 @@ def collect_releases(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str,
         else:
             raise VariantsError(f"{path}: expected a directory, a .whl file or a *-variants.json file")
     if wheels:
+        # A published directory holds the wheels *and* their variants JSON: one release each.
+        listed = {source for source, _, _ in documents}
         for document in collect_index_documents(wheels):
-            documents.append((document.filename, document.metadata, document.wheels))
+            if document.filename in listed:
+                documents = [
+                    entry if entry[0] != document.filename else (entry[0], entry[1], document.wheels)
+                    for entry in documents
+                ]
+            else:
+                documents.append((document.filename, document.metadata, document.wheels))
     if not documents:
         raise VariantsError("no variant wheels or *-variants.json files found in the given paths")
     return documents

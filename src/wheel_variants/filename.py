@@ -27,9 +27,10 @@ _TAG = re.compile(r"[A-Za-z0-9_.]+")
 
 def validate_label(label: object, where: str | None = None) -> str:
     """Return *label* if it is a valid PEP 825 variant label (``null`` included), else raise."""
-    if not isinstance(label, str) or not _LABEL.fullmatch(label):
+    if not isinstance(label, str) or not _LABEL.fullmatch(label) or not label.strip("."):
+        # All-dot labels match PEP 825's pattern but would name "." or ".." as a path part.
         raise InvalidLabelError(
-            f"invalid variant label {label!r}{located(where)}: labels are non-empty lowercase [0-9a-z_.]"
+            f"invalid variant label {label!r}{located(where)}: labels are non-empty lowercase [0-9a-z_.], not only dots"
         )
     return label
 
