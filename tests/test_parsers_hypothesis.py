@@ -16,7 +16,7 @@ from wheel_variants.variant import Variant
 
 names = st.from_regex(r"[a-z0-9_]{1,12}", fullmatch=True)
 values = st.from_regex(r"[a-z0-9_.]{1,12}", fullmatch=True)
-labels = st.from_regex(r"[0-9a-z_.]{1,16}", fullmatch=True)
+labels = st.from_regex(r"[0-9a-z_.]{1,16}", fullmatch=True).filter(lambda label: label.strip("."))
 spaces = st.sampled_from(["", " ", "  ", "\t"])
 tag_parts = st.from_regex(r"[A-Za-z0-9_.]{1,10}", fullmatch=True)
 python_tags = st.from_regex(r"[A-Za-z_.][A-Za-z0-9_.]{0,9}", fullmatch=True)

@@ -93,7 +93,9 @@ def platform_marker_environment(project: Any, platform: str) -> dict[str, str]:
     over this interpreter's defaults. Internal: ``pdm.models.markers.EnvSpec.from_spec``."""
     from pdm.models.markers import EnvSpec
 
-    spec = EnvSpec.from_spec(str(project.environment.python_requires), platform)
+    # project.python_requires, not project.environment's (the same value): before PDM 2.26.2 creating
+    # the environment reads project.sources, and get_sources may call this, a recursion.
+    spec = EnvSpec.from_spec(str(project.python_requires), platform)
     return dict(spec.markers_with_defaults())
 
 
