@@ -10,13 +10,14 @@ from hatchling.plugin.manager import PluginManager
 
 from hatch_variants import hooks
 from hatch_variants.builder import VariantWheelBuilder
+from indexserver import IndexServer
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["build_variant_wheels"]
+__all__ = ["build_variant_wheels", "publish_producer_gpu"]
 
 
 def build_variant_wheels(project: Path, out: Path, *, plain: bool = False) -> list[Path]:
@@ -31,3 +32,16 @@ def build_variant_wheels(project: Path, out: Path, *, plain: bool = False) -> li
         plain_builder = WheelBuilder(str(project), plugin_manager=manager, config=config)
         wheels.extend(Path(a) for a in plain_builder.build(directory=str(out), versions=["standard"]))
     return wheels
+
+
+def publish_producer_gpu(server: IndexServer, scratch: Path, index: str = "simple") -> IndexServer:
+    """``examples/producer-gpu`` built (cu126, cu128, null and non-variant wheels) and published
+    on *index* of *server* with its ``*-variants.json``, as a maintainer would."""
+    import shutil
+
+    project = scratch / "producer-gpu"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples" / "producer-gpu", project)
+    dist = scratch / "dist"
+    build_variant_wheels(project, dist, plain=True)
+    server.add(index, *sorted(dist.glob("*.whl")), *dist.glob("*-variants.json"))
+    return server

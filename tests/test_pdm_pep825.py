@@ -6,19 +6,16 @@ and ``gpu_demo-1.0.0-variants.json``; the installed package reports its label it
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import tomlkit
 
-from hatchbuild import build_variant_wheels
 from indexserver import IndexServer
 from pdmtools import PdmRunner
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
 PYPROJECT = """\
 [project]
 name = "app"
@@ -34,12 +31,9 @@ CUDA = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
 
 @pytest.fixture
 def gpu_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
-    project = tmp_path / "producer-gpu"
-    shutil.copytree(REPO / "examples" / "producer-gpu", project)
-    dist = tmp_path / "dist"
-    build_variant_wheels(project, dist, plain=True)
-    index_server.add("simple", *sorted(dist.glob("*.whl")), *dist.glob("*-variants.json"))
-    return index_server
+    from hatchbuild import publish_producer_gpu
+
+    return publish_producer_gpu(index_server, tmp_path)
 
 
 def _runner(tmp_path: Path, server: IndexServer) -> PdmRunner:

@@ -28,7 +28,6 @@ from wheel_variants.catalog import load_packages
 from wheel_variants.metadata import metadata_from_dict
 from wheel_variants.supported import SupportedProperties
 
-REPO = Path(__file__).resolve().parent.parent
 SCHEMA_URL = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
 CU124 = "sha256:" + "a" * 64
 CPU = "sha256:" + "b" * 64
@@ -272,14 +271,9 @@ def test_pylock_records_the_variant_installs_it_and_switches(tmp_path: Path, lla
 
 @pytest.fixture
 def gpu_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
-    from hatchbuild import build_variant_wheels
+    from hatchbuild import publish_producer_gpu
 
-    project = tmp_path / "producer-gpu"
-    shutil.copytree(REPO / "examples" / "producer-gpu", project)
-    dist = tmp_path / "dist"
-    build_variant_wheels(project, dist, plain=True)
-    index_server.add("simple", *sorted(dist.glob("*.whl")), *dist.glob("*-variants.json"))
-    return index_server
+    return publish_producer_gpu(index_server, tmp_path)
 
 
 def _gpu_runner(tmp_path: Path, server: IndexServer) -> PdmRunner:

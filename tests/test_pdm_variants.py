@@ -13,23 +13,11 @@ import pytest
 import tomlkit
 
 from indexserver import IndexServer
+from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner
 from pdmtools import PdmRunner
 from wheelmaker import make_sdist, make_wheel
 
 pytestmark = pytest.mark.slow
-
-LABELS = ("cpu", "cu124", "cu125", "metal")
-CUDA_12_4 = {"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.4"}
-PYPROJECT = """\
-[project]
-name = "app"
-version = "0"
-requires-python = ">=3.10"
-dependencies = [{deps}]
-
-[tool.pdm]
-distribution = false
-{extra}"""
 
 
 def _target(runner: PdmRunner, name: str, data: object) -> dict[str, str]:
@@ -40,28 +28,15 @@ def _target(runner: PdmRunner, name: str, data: object) -> dict[str, str]:
 
 @pytest.fixture
 def llama_index(index_server: IndexServer, tmp_path: Path) -> IndexServer:
-    for label in LABELS:
-        wheel = make_wheel(
-            tmp_path / "dist" / label,
-            "llama-cpp-python",
-            "0.3.2",
-            files={"llama_cpp/__init__.py": f'BACKEND = "{label}"\n'},
-        )
-        index_server.add(f"llama/{label}", wheel)
-    index_server.add("simple", make_wheel(tmp_path / "dist" / "pypi", "plainlib", "1.0"))
-    return index_server
+    return llama_mirror(index_server, tmp_path)
 
 
 def _runner(tmp_path: Path, server: IndexServer, deps: str = "", extra: str = "") -> PdmRunner:
-    runner = PdmRunner(tmp_path / "pdm", pypi_url=server.index_url("simple"))
-    runner.env["WHEEL_VARIANTS_INDEX_BASE_LLAMA_CPP"] = server.index_url("llama")
-    (runner.project / "pyproject.toml").write_text(PYPROJECT.format(deps=deps, extra=extra))
-    runner.create_venv()
-    return runner
+    return llama_runner(tmp_path, server, deps=deps, extra=extra)
 
 
-def _backend(runner: PdmRunner) -> str:
-    return runner.run_python("import llama_cpp; print(llama_cpp.BACKEND)")
+def _backend(runner: PdmRunner) -> str | None:
+    return backend(runner)
 
 
 def _lock(runner: PdmRunner) -> dict:
