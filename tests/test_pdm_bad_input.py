@@ -153,7 +153,7 @@ def test_a_locked_label_the_index_no_longer_has(tmp_path: Path, llama_index: Ind
     line = _error_line(runner.pdm("install", env=CUDA_12_4, check=False))
     assert llama_index.index_url("llama/cu124") in line
     assert WHEEL in line
-    assert "no longer has" in line if lock_format == "pdm" else "404 Not Found" in line
+    assert "no longer has" in line if lock_format == "pdm" else "404 " in line
     assert "Run `pdm lock`" in line
     assert (runner.project / LOCKS[lock_format]).read_bytes() == lock
     assert backend(runner) == "cpu"

@@ -38,7 +38,7 @@ class VariantsCommand(BaseCommand):
     name = "variants"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        from wheel_variants.cli.uv import add_generator_arguments
+        from wheel_variants.cli.uvargs import add_generator_arguments
 
         from .cachecommand import add_cache_arguments
         from .targetcommand import add_target_arguments

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from pdm.installers import BaseSynchronizer, InstallManager
     from pdm.models.candidates import Candidate
 
+from ._pdm import read_toml
+
 __all__ = ["MARKER_FILE", "installed_label", "make_install_manager_class", "make_synchronizer_class"]
 
 MARKER_FILE = "wheel-variant.json"
@@ -60,7 +62,7 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
             from .lockdata import locked_records, locked_targets
 
             project = environment.project
-            lock = project.lockfile.open_for_read()
+            lock = read_toml(project.lockfile)
             records = locked_records(lock)
             #: ``{name: label}`` each managed package should have installed (None: a non-variant file).
             self._wv_expected: dict[str, str | None] = {}

@@ -6,17 +6,15 @@ no managed package gets no plan (``None``) and the plugin leaves PDM alone.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from wheel_variants.packages import PackagesConfig, PackageVariants, Selection, normalize_name, select_variant
 from wheel_variants.supported import SupportedProperties
 
 __all__ = ["VariantPlan", "detect_supported", "direct_dependency_names", "make_plan", "managed_packages"]
 
-_NAME = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+from .declared import direct_dependency_names
 
 
 def detect_supported(environ: Mapping[str, str] | None = None) -> SupportedProperties:
@@ -24,25 +22,6 @@ def detect_supported(environ: Mapping[str, str] | None = None) -> SupportedPrope
     from wheel_variants.detect import detect
 
     return detect(environ=environ).supported
-
-
-def direct_dependency_names(pyproject: Mapping[str, Any]) -> set[str]:
-    """Normalised names of every requirement the project declares, in any group."""
-    project = pyproject.get("project", {}) or {}
-    texts: list[object] = list(project.get("dependencies", []) or [])
-    for group in (project.get("optional-dependencies", {}) or {}).values():
-        texts.extend(group or [])
-    for group in (pyproject.get("dependency-groups", {}) or {}).values():
-        texts.extend(group or [])
-    pdm_table = (pyproject.get("tool", {}) or {}).get("pdm", {}) or {}
-    for group in (pdm_table.get("dev-dependencies", {}) or {}).values():
-        texts.extend(group or [])
-    names = set()
-    for text in texts:
-        match = _NAME.match(text) if isinstance(text, str) else None
-        if match:
-            names.add(normalize_name(match.group(1)))
-    return names
 
 
 def managed_packages(

@@ -32,13 +32,15 @@ if TYPE_CHECKING:
     from .plan import VariantPlan
     from .teamlock import TargetPlan
 
+from ._pdm import lock_freshness_hook, read_toml, toml_for_write
+
 __all__ = ["make_project_class"]
 
 MARK = "__wheel_variants__"
 
 
 def _tool_table(project: Any) -> Mapping[str, Any] | None:
-    tool = project.pyproject.open_for_read().get("tool", {})
+    tool = read_toml(project.pyproject).get("tool", {})
     table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
     return table if isinstance(table, Mapping) else None
 
@@ -59,15 +61,17 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
             from wheel_variants.errors import VariantsError
 
-            from .plan import direct_dependency_names, managed_packages
+            from .declared import direct_dependency_names
 
-            pyproject = self.pyproject.open_for_read()
+            pyproject = read_toml(self.pyproject)
             declared = direct_dependency_names(pyproject)
             locked = self._variants_locked_names()
             table = _tool_table(self)
             if not (table and table.get("packages")) and not _catalog_mentions(declared | locked):
                 return None
             try:
+                from .plan import managed_packages
+
                 config = self._variants_config(table)
                 packages = managed_packages(config, declared, locked)
                 if not packages:
@@ -94,7 +98,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
             if not lockfile_path(self.lockfile).exists():
                 return {}
-            return locked_records(self.lockfile.open_for_read())
+            return locked_records(read_toml(self.lockfile))
 
         def _variants_config(self, table: Mapping[str, Any] | None) -> PackagesConfig:
             cached = self.__dict__.get("_wv_config")
@@ -131,14 +135,14 @@ def make_project_class(base: type[Project]) -> type[Project]:
                     self.core.ui.warn(escape(line))
 
         def _variants_locked_names(self) -> set[str]:
-            from wheel_variants.packages import normalize_name
+            from wheel_variants.names import normalize_name
 
             from ._pdm import lockfile_path
 
             lockfile = self.lockfile
             if not lockfile_path(lockfile).exists():
                 return set()
-            data = lockfile.open_for_read()
+            data = read_toml(lockfile)
             packages = data.get("package", data.get("packages", []))  # pdm.lock or pylock.toml
             return {normalize_name(p["name"]) for p in packages if isinstance(p, Mapping) and "name" in p}
 
@@ -200,12 +204,12 @@ def make_project_class(base: type[Project]) -> type[Project]:
             """A catalog package that only arrives as a dependency is not known before resolution,
             so this lock took it from the ordinary sources: say so (the next lock routes it)."""
             from wheel_variants.catalog import catalog_document
-            from wheel_variants.packages import normalize_name
+            from wheel_variants.names import normalize_name
 
             from ._pdm import lock_packages
             from .pylock import as_lock_document
 
-            document = as_lock_document(self.lockfile.open_for_write().unwrap())
+            document = as_lock_document(toml_for_write(self.lockfile).unwrap())
             names = {normalize_name(str(entry.get("name", ""))) for entry in lock_packages(document)}
             catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
             unrouted = (names & catalog) - (plan.names if plan else set())
@@ -239,7 +243,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             from .lockrecord import variants_table
             from .pylock import is_pylock, record_in_pylock
 
-            document = self.lockfile.open_for_write()
+            document = toml_for_write(self.lockfile)
             table = variants_table(self, document, previous, plan)
 
             if is_pylock(document):
@@ -255,14 +259,21 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def is_lockfile_fresh(self) -> bool:
             fresh: bool = super().is_lockfile_fresh()
-            if not fresh:
-                return False
+            return fresh and self._variants_lock_complete()
+
+        if lock_freshness_hook(base) == "is_lockfile_hash_match":  # PDM < 2.28.1
+
+            def is_lockfile_hash_match(self) -> bool:
+                matched: bool = super().is_lockfile_hash_match()
+                return matched and self._variants_lock_complete()
+
+        def _variants_lock_complete(self) -> bool:
             plan = self.variants_plan()
             if plan is None:
                 return True
             from .lockdata import missing_variants
 
-            problems = missing_variants(self.lockfile.open_for_read(), plan)
+            problems = missing_variants(read_toml(self.lockfile), plan)
             from rich.markup import escape
 
             for problem in problems:
@@ -360,7 +371,7 @@ def _catalog_mentions(names: set[str]) -> bool:
     if not names:
         return False
     from wheel_variants.catalog import catalog_document
-    from wheel_variants.packages import normalize_name
+    from wheel_variants.names import normalize_name
 
     catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
     return bool(catalog & names)

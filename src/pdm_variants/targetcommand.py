@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pdm.project import Project
 
+from ._pdm import read_toml
+
 __all__ = ["TARGETS_DIR", "add_target_arguments", "lock_report", "print_lock_report", "run_add_target"]
 
 #: Where ``add-target`` writes each machine's ``wheel-variants detect --json`` capture.
@@ -63,7 +65,7 @@ def lock_report(project: Project) -> dict[str, Any]:
 
     if not lockfile_path(project.lockfile).exists():
         return {"packages": {}, "targets": {}}
-    lock = project.lockfile.open_for_read()
+    lock = read_toml(project.lockfile)
     supported = project.variant_wheels().supported  # type: ignore[attr-defined]
     spec = project.environment.spec
     packages: dict[str, Any] = {}

@@ -28,6 +28,7 @@ from typing import Any, TypeGuard
 
 from .errors import VariantsError
 from .filename import NULL_LABEL, validate_label
+from .names import normalize_name
 from .ordering import order_variants
 from .properties import VariantProperty, validate_namespace
 from .supported import SupportedProperties
@@ -57,11 +58,6 @@ _BUILD_KEYS = frozenset({"env", "config-settings"})
 
 class PackagesConfigError(VariantsError):
     """A ``packages`` table (catalog or ``[tool.wheel-variants]``) is malformed."""
-
-
-def normalize_name(name: str) -> str:
-    """PEP 503 normalised project name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

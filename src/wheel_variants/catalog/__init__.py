@@ -11,11 +11,13 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import VariantsError
-from ..packages import PackagesConfig, index_base_overrides, parse_packages
 from ..tomlfile import parse_toml
+
+if TYPE_CHECKING:
+    from ..packages import PackagesConfig
 
 __all__ = ["CATALOG_FILE", "USER_PREFIX", "catalog_document", "load_catalog", "load_packages"]
 
@@ -32,6 +34,8 @@ def catalog_document() -> Mapping[str, Any]:
 
 def load_catalog(override_bases: Mapping[str, str] | None = None) -> PackagesConfig:
     """The catalog alone, with *override_bases* replacing its index bases."""
+    from ..packages import parse_packages
+
     return parse_packages(catalog_document(), prefix=CATALOG_FILE, origin="catalog", override_bases=override_bases)
 
 
@@ -40,6 +44,8 @@ def load_packages(
     environ: Mapping[str, str] | None = None,
 ) -> PackagesConfig:
     """Packages in effect for a project whose ``[tool.wheel-variants]`` table is *tool_table*."""
+    from ..packages import index_base_overrides, parse_packages
+
     if tool_table is not None and not isinstance(tool_table, Mapping):
         raise VariantsError(f"{USER_PREFIX} must be a table, not {type(tool_table).__name__}")
     env_bases = index_base_overrides(os.environ if environ is None else environ)

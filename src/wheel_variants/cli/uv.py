@@ -14,6 +14,7 @@ from ..packages import PackagesConfig, normalize_name, select_variant
 from ..tomlfile import parse_toml
 from ..uvconfig import UvConfigError, UvOptions, parse_uv_options, plan_uv
 from ..uvwriter import UvClobberError, render_pyproject, unified_diff
+from .uvargs import add_generator_arguments
 
 __all__ = ["add_generator_arguments", "register", "run"]
 
@@ -34,19 +35,6 @@ def register(subparsers: Any) -> None:
     add_generator_arguments(parser)
     parser.add_argument("--project", type=Path, default=Path(), metavar="DIR", help="project directory (default: .)")
     parser.set_defaults(handler=run)
-
-
-def add_generator_arguments(parser: argparse.ArgumentParser) -> None:
-    """The generator's options, shared with ``pdm variants uv`` (which supplies the project itself)."""
-    action = parser.add_mutually_exclusive_group()
-    action.add_argument("--write", action="store_true", help="update pyproject.toml in place")
-    action.add_argument("--check", action="store_true", help="exit 1 if pyproject.toml is out of date (for CI)")
-    action.add_argument("--diff", action="store_true", help="print a unified diff and change nothing (default)")
-    default = parser.add_mutually_exclusive_group()
-    default.add_argument("--detect", action="store_true", help="pick the default label from this machine's hardware")
-    default.add_argument("--default", metavar="LABEL", help="the default label (source-build variables, default group)")
-    parser.add_argument("--groups", action="store_true", help="use [dependency-groups] instead of extras")
-    parser.add_argument("--force", action="store_true", help="replace hand-written uv sources/extras/indexes")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,0 +1,79 @@
+"""The PDM-version seams in ``pdm_variants._pdm`` on both shapes: today's PDM and PDM < 2.26.2 / < 2.28.1.
+
+The old shapes are stand-ins built from what those releases have (a tomlkit document in
+``_data``, no ``is_lockfile_fresh``); the real old PDM runs in scripts/test's second venv.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomlkit
+
+pytest.importorskip("pdm")
+
+# PDM itself uses importlib.resources.open_binary (deprecated) when its CLI modules load.
+pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
+
+from pdm_variants._pdm import (  # noqa: E402
+    lock_freshness_hook,
+    platform_marker_environment,
+    read_toml,
+    toml_for_write,
+)
+
+TEXT = '[project]\nname = "app"\nrequires-python = ">=3.10"\ndependencies = ["llama-cpp-python"]\n'
+
+
+class _OldTomlFile:
+    """PDM < 2.26.2: ``TOMLBase(tomlkit.toml_file.TOMLFile)`` with the parsed document in ``_data``."""
+
+    def __init__(self, text: str) -> None:
+        self._data = tomlkit.parse(text)
+
+
+def test_read_toml_on_todays_pdm(tmp_path: Path) -> None:
+    from pdm.project.project_file import PyProject
+    from pdm.termui import UI
+
+    (tmp_path / "pyproject.toml").write_text(TEXT)
+    pyproject = PyProject(tmp_path / "pyproject.toml", ui=UI())
+    data = read_toml(pyproject)
+    assert data["project"]["dependencies"] == ["llama-cpp-python"]
+    assert type(data["project"]["dependencies"]) is list
+
+
+def test_read_toml_and_toml_for_write_before_pdm_2_26_2() -> None:
+    old = _OldTomlFile(TEXT)
+    data = read_toml(old)
+    assert data == {"project": {"name": "app", "requires-python": ">=3.10", "dependencies": ["llama-cpp-python"]}}
+    assert type(data["project"]) is dict
+    assert toml_for_write(old) is old._data
+
+
+def test_lock_freshness_hook() -> None:
+    from pdm.project import Project
+
+    class Old:
+        def is_lockfile_hash_match(self) -> bool:
+            return True
+
+    assert lock_freshness_hook(Project) == "is_lockfile_fresh"
+    assert lock_freshness_hook(Old) == "is_lockfile_hash_match"
+
+
+def test_platform_markers_do_not_create_the_environment() -> None:
+    # Before PDM 2.26.2, creating the environment read project.sources, which may land here.
+    from pdm.models.specifiers import PySpecSet
+
+    class Project:
+        python_requires = PySpecSet(">=3.10")
+
+        @property
+        def environment(self) -> Any:
+            raise AssertionError("project.environment must not be touched")
+
+    markers = platform_marker_environment(Project(), "linux")
+    assert markers["sys_platform"] == "linux"
