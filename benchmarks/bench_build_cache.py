@@ -23,29 +23,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "src")]
 
-from cmakesdist import build_tools_available, installed_wheels, make_flavour_sdist  # noqa: E402
+from cmakesdist import APP_PYPROJECT, build_tools_available, installed_wheels, make_flavour_sdist  # noqa: E402
 from indexserver import IndexServer  # noqa: E402
 from pdmtools import PdmRunner  # noqa: E402
 
-PYPROJECT = """\
-[project]
-name = "app"
-version = "0"
-requires-python = ">=3.10"
-dependencies = ["flavour"]
-
-[tool.pdm]
-distribution = false
-
-[tool.wheel-variants.packages.flavour.variants.cpu]
-index = "{index}"
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cpu" }} }}
-
-[tool.wheel-variants.packages.flavour.variants.cuda]
-index = "{index}"
-properties = ["nvidia :: cuda_version_lower_bound :: 12.4"]
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cuda" }} }}
-"""
+PYPROJECT = APP_PYPROJECT
 
 
 def _builds(log: Path) -> int:

@@ -26,7 +26,33 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
-__all__ = ["build_tools_available", "installed_wheels", "make_flavour_sdist"]
+__all__ = ["APP_PYPROJECT", "FLAVOUR_VARIANTS", "build_tools_available", "installed_wheels", "make_flavour_sdist"]
+
+#: ``flavour``'s cpu and cuda variants on one index (``{index}``), each building with its own CMAKE_ARGS.
+FLAVOUR_VARIANTS = """\
+[tool.wheel-variants.packages.flavour.variants.cpu]
+index = "{index}"
+build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cpu" }} }}
+
+[tool.wheel-variants.packages.flavour.variants.cuda]
+index = "{index}"
+properties = ["nvidia :: cuda_version_lower_bound :: 12.4"]
+build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cuda" }} }}
+"""
+
+#: An app depending on ``flavour`` (format with ``index=``).
+APP_PYPROJECT = """\
+[project]
+name = "app"
+version = "0"
+requires-python = ">=3.10"
+dependencies = ["flavour"]
+
+[tool.pdm]
+distribution = false
+
+"""
+APP_PYPROJECT += FLAVOUR_VARIANTS
 
 PYPROJECT = """\
 [build-system]

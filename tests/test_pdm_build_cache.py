@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from cmakesdist import build_tools_available, installed_wheels, make_flavour_sdist
+from cmakesdist import APP_PYPROJECT, build_tools_available, installed_wheels, make_flavour_sdist
 from indexserver import IndexServer
 from pdmtools import PdmRunner
 
@@ -32,25 +32,7 @@ pytestmark = [
 ]
 
 CUDA = {"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.4"}
-PYPROJECT = """\
-[project]
-name = "app"
-version = "0"
-requires-python = ">=3.10"
-dependencies = ["flavour"]
-
-[tool.pdm]
-distribution = false
-
-[tool.wheel-variants.packages.flavour.variants.cpu]
-index = "{index}"
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cpu" }} }}
-
-[tool.wheel-variants.packages.flavour.variants.cuda]
-index = "{index}"
-properties = ["nvidia :: cuda_version_lower_bound :: 12.4"]
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cuda" }} }}
-"""
+PYPROJECT = APP_PYPROJECT
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from cmakesdist import build_tools_available, installed_wheels, make_flavour_sdist
+from cmakesdist import FLAVOUR_VARIANTS, build_tools_available, installed_wheels, make_flavour_sdist
 from indexserver import IndexServer
 from wheel_variants.cli import main
 
@@ -42,15 +42,8 @@ package = false
 dependencies = ["flavour==1.0"]
 mode = "groups"
 
-[tool.wheel-variants.packages.flavour.variants.cpu]
-index = "{index}"
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cpu" }} }}
-
-[tool.wheel-variants.packages.flavour.variants.cuda]
-index = "{index}"
-properties = ["nvidia :: cuda_version_lower_bound :: 12.4"]
-build = {{ env = {{ CMAKE_ARGS = "-DFLAVOUR=cuda" }} }}
 """
+PYPROJECT += FLAVOUR_VARIANTS
 
 
 @pytest.fixture
