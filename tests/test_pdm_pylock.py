@@ -20,9 +20,18 @@ pytest.importorskip("pdm")
 
 from indexserver import IndexServer
 from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
-from pdm_variants.lockdata import locked_labels, locked_records, locked_variant_files, missing_variants
+from pdm_variants.lockdata import locked_labels, locked_records, locked_targets, locked_variant_files, missing_variants
 from pdm_variants.plan import make_plan, managed_packages
-from pdm_variants.pylock import as_lock_document, is_pylock, pylock_package_records, record_in_pylock
+from pdm_variants.pylock import (
+    add_pylock_files,
+    as_lock_document,
+    is_pylock,
+    pylock_artifact,
+    pylock_entries,
+    pylock_package_records,
+    pylock_targets,
+    record_in_pylock,
+)
 from pdmtools import PdmRunner
 from wheel_variants.catalog import load_packages
 from wheel_variants.metadata import metadata_from_dict
@@ -152,6 +161,93 @@ def test_rewriting_replaces_what_the_plugin_wrote_before() -> None:
     assert all("wheel-variants" not in package.get("tool", {}) for package in data["packages"])
     assert "wheel-variants" not in data["tool"]
     assert data["tool"]["pdm"]  # PDM's table stays
+
+
+TARGETS = {
+    "alice": {"packages": {"llama-cpp-python": "cu124"}},
+    "ci": {"source": "targets/ci.json", "packages": {"llama-cpp-python": "cpu"}},
+    "bob": {"platform": "macos_arm64", "packages": {}},
+}
+TWO_LABELS = {
+    "origin": "catalog",
+    "variants": {
+        "cpu": {"index": "http://i/llama/cpu", "files": [CPU]},
+        "cu124": INDEX_RECORD["variants"]["cu124"],
+    },
+}
+
+
+def _file(url: str, digest: str) -> dict[str, str]:
+    return {"url": url, "file": url.rsplit("/", 1)[1], "hash": digest}
+
+
+def test_pylock_artifact_is_what_pdm_writes_for_a_file() -> None:
+    assert pylock_artifact(_file(f"http://i/cpu/{WHEEL}", CPU)) == {
+        "name": WHEEL,
+        "url": f"http://i/cpu/{WHEEL}",
+        "hashes": {"sha256": "b" * 64},
+    }
+    assert pylock_artifact({"hash": "md5:00"}) == {"hashes": {"md5": "00"}}
+
+
+def test_target_files_become_wheels_entries_formatted_like_pdms_own() -> None:
+    def pdm_wheel(url: str, digest: str) -> dict[str, Any]:
+        """As PDM's ``PyLockConverter.make_package`` builds one (``make_inline_table`` for the hashes)."""
+        algo, value = digest.split(":")
+        hashes = tomlkit.inline_table()
+        hashes.update({algo: value})
+        return {"name": url.rsplit("/", 1)[1], "url": url, "hashes": hashes}
+
+    cu124, cpu = f"http://i/cu124/{WHEEL}", f"http://i/cpu/{WHEEL}"
+    ours = _pylock(_entry("llama-cpp-python", "0.3.2"))
+    ours["packages"][0]["wheels"] = tomlkit.array().multiline(True)
+    ours["packages"][0]["wheels"].append(pdm_wheel(cu124, CU124))
+    theirs = _pylock(_entry("llama-cpp-python", "0.3.2"))
+    theirs["packages"][0]["wheels"] = tomlkit.array().multiline(True)
+    theirs["packages"][0]["wheels"].extend([pdm_wheel(cu124, CU124), pdm_wheel(cpu, CPU)])
+
+    entry = pylock_entries(ours)["llama-cpp-python"]
+    kept = add_pylock_files(entry, [_file(cu124, CU124), _file(cpu, CPU)])
+    assert kept == [_file(cu124, CU124), _file(cpu, CPU)]  # the first was locked already
+    assert tomlkit.dumps(ours) == tomlkit.dumps(theirs)  # a re-lock by PDM writes the same text
+    assert add_pylock_files(entry, [_file(cpu, CPU)]) == [_file(cpu, CPU)]
+    assert len(_reparse(ours)["packages"][0]["wheels"]) == 2
+    assert as_lock_document(_reparse(ours))["package"][0]["files"] == [
+        {"file": WHEEL, "hash": CU124},
+        {"file": WHEEL, "hash": CPU},
+    ]
+
+
+def test_pylock_keeps_one_sdist_and_adds_wheels_to_an_entry_without_any() -> None:
+    sdist, other = "http://i/llama_cpp_python-0.3.2.tar.gz", "http://j/llama_cpp_python-0.3.2.tar.gz"
+    document = _pylock({"name": "llama-cpp-python", "version": "0.3.2"})
+    entry = pylock_entries(document)["llama-cpp-python"]
+    first = add_pylock_files(entry, [_file(sdist, "sha256:" + "c" * 64), _file(f"http://i/{WHEEL}", CPU)])
+    assert len(first) == 2
+    # PEP 751 allows one sdist per package: another one (other hash) is left out, not recorded
+    assert add_pylock_files(entry, [_file(other, "sha256:" + "d" * 64)]) == []
+    (package,) = _reparse(document)["packages"]
+    assert package["sdist"] == {"name": "llama_cpp_python-0.3.2.tar.gz", "url": sdist, "hashes": {"sha256": "c" * 64}}
+    assert [w["hashes"]["sha256"] for w in package["wheels"]] == ["b" * 64]
+    _validate_pylock(_reparse(document))
+
+
+def test_team_targets_go_to_the_top_level_tool_table_and_read_back() -> None:
+    document = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CPU), (WHEEL, CU124)))
+    record_in_pylock(document, {"schema": 1, "packages": {"llama-cpp-python": TWO_LABELS}, "targets": TARGETS})
+    text = tomlkit.dumps(document)
+    assert '[tool.wheel-variants.targets.alice]\npackages = {llama-cpp-python = "cu124"}' in text
+    data = tomlkit.parse(text).unwrap()
+    assert data["tool"]["wheel-variants"] == {"schema": 1, "targets": TARGETS}
+    _validate_pylock(data)
+
+    assert pylock_targets(data) == TARGETS
+    assert locked_targets(data) == TARGETS  # `pdm install` and `pdm variants show` read them so
+    assert as_lock_document(data)["metadata"]["wheel-variants"]["targets"] == TARGETS
+
+    record_in_pylock(document, {"schema": 1, "packages": {"llama-cpp-python": TWO_LABELS}})  # targets dropped
+    assert _reparse(document)["tool"]["wheel-variants"] == {"schema": 1}
+    assert locked_targets(_reparse(document)) == {}
 
 
 def test_pdm_lock_documents_pass_through_unchanged() -> None:

@@ -70,8 +70,10 @@ def _package_files(document: Mapping[str, Any]) -> dict[str, list[str]]:
 def shared_files(document: Mapping[str, Any]) -> set[str]:
     """Hashes of locked sdists. An index variant's sdist comes from the ordinary sources and is
     the same file for every label (only the build settings differ), so no label owns it."""
+    from .pylock import as_lock_document
+
     shared = set()
-    packages = document.get("package", [])
+    packages = as_lock_document(document).get("package", [])
     for entry in packages if isinstance(packages, list) else []:
         for item in entry.get("files", []) if isinstance(entry, Mapping) else []:
             name = str(item.get("file") or item.get("url", "")) if isinstance(item, Mapping) else ""

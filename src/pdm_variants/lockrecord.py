@@ -28,7 +28,7 @@ def variants_table(
     from ._pdm import lock_packages
     from .lockdata import SCHEMA, lock_variants_table, locked_records, shared_files
     from .pep825 import pep825_records
-    from .pylock import as_lock_document, is_pylock
+    from .pylock import as_lock_document
     from .teamlock import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
@@ -36,7 +36,7 @@ def variants_table(
     # re-locking on new hardware) PDM keeps the old files, which belong to another label.
     machine = [TargetPlan(TargetSpec(name="this machine"), plan.supported, None, plan)] if plan is not None else []
     fetched = [*machine, *targets]
-    added = add_target_files(project, document, fetched) if fetched and not is_pylock(document) else {}
+    added = add_target_files(project, document, fetched) if fetched else {}
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
     table = lock_variants_table(plain, previous, plan) if plan is not None else None
     table = table or {"schema": SCHEMA, "packages": {}}
@@ -51,6 +51,9 @@ def variants_table(
     if not packages:
         return None
     table["packages"] = dict(sorted(packages.items()))
+    from .labeldeps import lock_label_dependencies
+
+    lock_label_dependencies(project, document, table["packages"])
     if targets:
         table["targets"] = target_records(targets, table, _files_by_package(entries))
     return table

@@ -2,6 +2,8 @@
 
 * ``get_sources`` routes each managed package exclusively to its chosen variant's index;
 * ``write_lockfile`` re-adds ``[metadata.wheel-variants]`` (PDM rebuilds the lock from scratch);
+* ``get_locked_repository`` gives managed packages the dependencies of the label installed here
+  (``lockedrepo``);
 * ``is_lockfile_fresh`` also needs the variant this machine selects to be locked;
 * ``get_synchronizer`` installs the chosen variant's files and reinstalls on a variant switch;
 * ``get_environment`` applies the chosen variants' build settings (source builds);
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from pdm.environments import BaseEnvironment
     from pdm.installers import BaseSynchronizer
     from pdm.models.caches import CandidateInfoCache, PackageCache, WheelCache
+    from pdm.models.markers import EnvSpec
+    from pdm.models.repositories import LockedRepository
     from pdm.project import Project
     from pdm.resolver.base import Resolver
 
@@ -191,6 +195,14 @@ def make_project_class(base: type[Project]) -> type[Project]:
                     raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
                 self.__dict__["_wv_targets"] = targets
             return targets  # type: ignore[no-any-return]
+
+        def get_locked_repository(self, env_spec: EnvSpec | None = None) -> LockedRepository:
+            repository: LockedRepository = super().get_locked_repository(env_spec)
+            if self._variants_lock_has_records():
+                from .lockedrepo import adapt_locked_repository
+
+                adapt_locked_repository(self, repository, read_toml(self.lockfile))
+            return repository
 
         def write_lockfile(self, *args: Any, **kwargs: Any) -> None:
             plan = self.variants_plan()

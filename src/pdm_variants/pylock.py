@@ -14,23 +14,30 @@ per ``[[packages]]`` entry of a variant-managed package:
   variants. Index variants (one index per backend) have no such document and get only the tool
   table.
 
-A top-level ``[tool.wheel-variants] schema = 1`` marks the layout. :func:`as_lock_document`
-turns a ``pylock.toml`` back into the ``pdm.lock`` shape that ``lockdata`` reads, so every
-reader of the lock works on both formats.
+A top-level ``[tool.wheel-variants] schema = 1`` marks the layout; a team lock keeps its
+per-target labels there too (``[tool.wheel-variants.targets.<name>]``, the ``targets`` table of
+:mod:`pdm_variants.teamlock`). The files a team target adds (:func:`add_pylock_files`) are
+ordinary ``wheels`` (or ``sdist``) entries, written as PDM writes them: ``name``, ``url``,
+``hashes``. :func:`as_lock_document` turns a ``pylock.toml`` back into the ``pdm.lock`` shape
+that ``lockdata`` reads, so every reader of the lock works on both formats.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 __all__ = [
     "TOOL_KEY",
     "VARIANTS_JSON_KEY",
+    "add_pylock_files",
     "as_lock_document",
     "is_pylock",
     "pruned_variants_json",
+    "pylock_artifact",
+    "pylock_entries",
     "pylock_package_records",
+    "pylock_targets",
     "record_in_pylock",
 ]
 
@@ -40,6 +47,8 @@ TOOL_KEY = "wheel-variants"
 VARIANTS_JSON_KEY = "variants-json"
 #: Inside a lockdata record's ``variants-json`` table: the merged PEP 825 document, if stored.
 DOCUMENT_KEY = "document"
+#: In the top-level ``[tool.wheel-variants]`` table (and lockdata's): a team lock's labels per target.
+TARGETS_KEY = "targets"
 
 
 def is_pylock(document: Mapping[str, Any]) -> bool:
@@ -71,6 +80,80 @@ def _artifact_files(entry: Mapping[str, Any]) -> list[dict[str, str]]:
     return files
 
 
+def pylock_entries(document: Mapping[str, Any]) -> dict[str, MutableMapping[str, Any]]:
+    """``{normalised name: [[packages]] entry}`` of *document*, the entries themselves (to add files to)."""
+    from wheel_variants.packages import normalize_name
+
+    return {normalize_name(entry["name"]): entry for entry in _entries(document) if isinstance(entry, MutableMapping)}
+
+
+def pylock_artifact(item: Mapping[str, str]) -> dict[str, Any]:
+    """A ``{url, file, hash}`` file (``hash`` as ``algo:value``) as a PEP 751 ``wheels``/``sdist``
+    entry, the way PDM writes one: ``name``, ``url``, ``hashes = {algo = value}``."""
+    algo, _, value = item["hash"].partition(":")
+    artifact: dict[str, Any] = {}
+    if item.get("file"):
+        artifact["name"] = item["file"]
+    if item.get("url"):
+        artifact["url"] = item["url"]
+    artifact["hashes"] = {algo: value}
+    return artifact
+
+
+def _is_wheel(item: Mapping[str, str]) -> bool:
+    return str(item.get("file") or item.get("url", "")).endswith(".whl")
+
+
+def add_pylock_files(entry: MutableMapping[str, Any], files: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Add *files* (``{url, file, hash}``) to the ``[[packages]]`` *entry* that lacks them; return
+    those of *files* the entry now holds.
+
+    Wheels go to ``wheels``; an sdist becomes the ``sdist`` unless the entry has one already:
+    PEP 751 allows one sdist per package, so a second (other hash) is left out, and the locked one
+    serves every variant (an index variant's sdist is the same source for every label).
+    """
+    import tomlkit
+
+    known = {item["hash"] for item in _artifact_files(entry)}
+    kept = []
+    for item in files:
+        if item["hash"] in known:
+            kept.append(item)
+            continue
+        # Built as PDM's `PyLockConverter.make_package` builds them, so that the text is the same
+        # when PDM rewrites the entry (a wheel: a plain table in a multiline array).
+        artifact = pylock_artifact(item)
+        artifact["hashes"] = _inline(artifact["hashes"])
+        if _is_wheel(item):
+            wheels = entry.get("wheels")
+            if wheels is None:
+                wheels = entry["wheels"] = tomlkit.array().multiline(True)
+            wheels.append(artifact)
+        elif "sdist" not in entry:
+            entry["sdist"] = _inline(artifact)
+        else:
+            continue
+        known.add(item["hash"])
+        kept.append(item)
+    return kept
+
+
+def _inline(data: Mapping[str, Any]) -> Any:
+    import tomlkit
+
+    table = tomlkit.inline_table()
+    table.update(data)
+    return table
+
+
+def pylock_targets(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The team targets (``{name: {packages, source?, platform?}}``) of ``[tool.wheel-variants.targets]``."""
+    tool = document.get("tool")
+    top = tool.get(TOOL_KEY) if isinstance(tool, Mapping) else None
+    targets = top.get(TARGETS_KEY) if isinstance(top, Mapping) else None
+    return dict(targets) if isinstance(targets, Mapping) else {}
+
+
 def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
     """``{name: lockdata record}`` read back from the ``[packages.tool.wheel-variants]`` tables
     (with ``[packages.variants-json]`` as ``variants-json.document``: the inverse of :func:`record_in_pylock`)."""
@@ -98,7 +181,8 @@ def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
     """*document* in the ``pdm.lock`` shape ``lockdata`` reads; a ``pdm.lock`` is returned as is.
 
     ``[[package]]`` gets each entry's name, version and files (``{file, hash}``);
-    ``[metadata.wheel-variants]`` the records of the ``[packages.tool.wheel-variants]`` tables.
+    ``[metadata.wheel-variants]`` the records of the ``[packages.tool.wheel-variants]`` tables and
+    the team targets of ``[tool.wheel-variants.targets]``.
     """
     if not is_pylock(document):
         return document
@@ -111,7 +195,11 @@ def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
             item["version"] = entry["version"]
         package.append(item)
     records = pylock_package_records(document)
-    metadata: dict[str, Any] = {KEY: {"schema": SCHEMA, "packages": records}} if records else {}
+    targets = pylock_targets(document)
+    table: dict[str, Any] = {"schema": SCHEMA, "packages": records}
+    if targets:
+        table[TARGETS_KEY] = targets
+    metadata: dict[str, Any] = {KEY: table} if records or targets else {}
     return {"metadata": metadata, "package": package}
 
 
@@ -195,3 +283,22 @@ def record_in_pylock(document: Any, table: Mapping[str, Any] | None) -> None:
         if top is None:
             top = document["tool"] = tomlkit.table()
         top[TOOL_KEY] = {"schema": SCHEMA}
+        targets = (table or {}).get(TARGETS_KEY)
+        if targets:
+            top[TOOL_KEY][TARGETS_KEY] = _targets_item(targets)
+
+
+def _targets_item(targets: Mapping[str, Any]) -> Any:
+    """``[tool.wheel-variants.targets.<name>]`` tables, each target's ``packages`` one inline table."""
+    import tomlkit
+
+    table = tomlkit.table(is_super_table=True)
+    for name, body in targets.items():
+        target = tomlkit.table()
+        for key, value in body.items():
+            if isinstance(value, Mapping):
+                target[key] = _inline(value)
+            else:
+                target[key] = tomlkit.item(value)
+        table[name] = target
+    return table

@@ -68,11 +68,14 @@ def _locked_versions(document: Mapping[str, Any]) -> dict[str, MutableMapping[st
 
 
 def add_target_files(project: Any, document: MutableMapping[str, Any], targets: list[TargetPlan]) -> dict[str, Any]:
-    """Add to *document* (the ``pdm.lock`` being written) the files of every index variant a
+    """Add to *document* (the ``pdm.lock`` or ``pylock.toml`` being written) the files of every index variant a
     target picks; return ``{package: {label: record}}`` for those labels."""
     from pdm.exceptions import PdmUsageError
 
-    entries = _locked_versions(document)
+    from .pylock import add_pylock_files, is_pylock, pylock_entries
+
+    pylock = is_pylock(document)
+    entries = pylock_entries(document) if pylock else _locked_versions(document)
     added: dict[str, dict[str, Any]] = {}
     for target in targets:
         if target.plan is None:
@@ -88,12 +91,15 @@ def add_target_files(project: Any, document: MutableMapping[str, Any], targets: 
                     f"wheel-variants: target {target.spec.name!r} needs {name} {entry['version']} from "
                     f"{chosen.index} (variant {chosen.label!r}), which has no file of it for this project"
                 )
-            locked = entry.setdefault("files", [])
-            static = any("url" in item for item in locked)
-            known = {item.get("hash") for item in locked}
-            for item in files:
-                if item["hash"] not in known:
-                    locked.append({"url": item["url"], "hash": item["hash"]} if static else _file_entry(item))
+            if pylock:  # PEP 751 `wheels`/`sdist` entries
+                files = add_pylock_files(entry, files)
+            else:
+                locked = entry.setdefault("files", [])
+                static = any("url" in item for item in locked)
+                known = {item.get("hash") for item in locked}
+                for item in files:
+                    if item["hash"] not in known:
+                        locked.append({"url": item["url"], "hash": item["hash"]} if static else _file_entry(item))
             record = {**_variant_record(chosen), "files": sorted({f["hash"] for f in files})}
             added.setdefault(name, {})[chosen.label] = record
     return added

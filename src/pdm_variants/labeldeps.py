@@ -1,0 +1,302 @@
+"""Per-label dependencies in the lock: variants of one version may declare different dependencies.
+
+A CUDA build of a package needs the CUDA runtime wheels, its CPU build does not; PEP 825 variant
+wheels of one release each carry their own ``Requires-Dist``. PDM resolves once, with one variant
+(this machine's, or the first target's) and locks its dependencies on the ``[[package]]`` entry.
+After the targets' files are added, :func:`lock_label_dependencies`
+
+* reads the metadata of one wheel of every locked label (through the candidate-info cache, keyed
+  on the file) and records ``variants.<label>.dependencies`` where it differs from the entry's;
+* resolves what those labels need beyond the lock against the lock's own pins (shared
+  dependencies stay one entry) and adds the new packages as ``[[package]]`` entries, with the
+  groups and marker of the package that needs them.
+
+A label needing another version of a package the lock already pins stops the lock with one line.
+Install side: :mod:`pdm_variants.lockedrepo` swaps in the chosen label's dependencies.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+from wheel_variants.names import normalize_name
+
+if TYPE_CHECKING:
+    from email.message import Message
+
+    from pdm.models.candidates import Candidate
+    from pdm.models.repositories import Package
+    from pdm.models.requirements import Requirement
+    from unearth import Link
+
+__all__ = ["DEPENDENCIES_KEY", "lock_label_dependencies", "normalized_lines"]
+
+#: Inside ``variants.<label>``: the label's own dependency lines, when they differ from the entry's.
+DEPENDENCIES_KEY = "dependencies"
+
+
+def normalized_lines(lines: Iterable[str]) -> list[str]:
+    """Dependency lines in PDM's own spelling, sorted (so METADATA and lock lines compare equal)."""
+    from pdm.models.requirements import parse_line
+
+    return sorted({parse_line(line).as_line() for line in lines})
+
+
+def _entry_key(entry: Mapping[str, Any]) -> str:
+    extras = entry.get("extras") or []
+    name = normalize_name(str(entry.get("name", "")))
+    return f"{name}[{','.join(sorted(extras))}]" if extras else name
+
+
+def lock_label_dependencies(project: Any, document: MutableMapping[str, Any], packages: Mapping[str, Any]) -> None:
+    """Record every locked label's differing dependencies in *packages* (the variant table's
+    ``packages``) and add what they need to *document* (the ``pdm.lock`` being written)."""
+    from pdm.exceptions import PdmUsageError
+    from rich.markup import escape
+
+    from wheel_variants.errors import VariantsError
+
+    from .pylock import is_pylock
+
+    if is_pylock(document):
+        return  # PEP 751 entries have no per-package dependency list to compare with
+    entries = {_entry_key(e): e for e in document.get("package", []) if isinstance(e, MutableMapping)}
+    try:
+        needs = _label_needs(project, entries, packages)
+    except VariantsError as error:
+        raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
+    if not needs:
+        return
+    try:
+        added = _resolve_needs(project, document, needs, entries)
+    except _Conflict as conflict:
+        raise PdmUsageError(escape(f"wheel-variants: {conflict}")) from None
+    _add_entries(document, added)
+
+
+_Need = tuple[Mapping[str, Any], str, str, list[str]]
+
+
+def _label_needs(project: Any, entries: Mapping[str, Mapping[str, Any]], packages: Mapping[str, Any]) -> list[_Need]:
+    """Set ``dependencies`` on every label that differs from its entry; per such label, the
+    ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
+    needs: list[_Need] = []
+    for name, record in packages.items():
+        entry = entries.get(name)
+        if entry is None:
+            continue
+        locked = normalized_lines(entry.get("dependencies", []))
+        for label, body in record.get("variants", {}).items():
+            body.pop(DEPENDENCIES_KEY, None)
+            link = _label_link(project, name, str(entry["version"]), record, label, entry)
+            if link is None:
+                continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
+            own = _dependencies(project, name, str(entry["version"]), link)
+            if own != locked:
+                body[DEPENDENCIES_KEY] = own
+                extra = [line for line in own if line not in locked]
+                if extra:
+                    needs.append((entry, name, label, extra))
+    return needs
+
+
+class _Conflict(Exception):
+    """A label needs a version of a package other than the one the lock pins for everyone."""
+
+
+def _label_link(
+    project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: Mapping[str, Any]
+) -> Link | None:
+    """One locked wheel of *label* (first by filename), found on the source it is locked from."""
+    from ._pdm import make_source
+
+    body = record["variants"][label]
+    hashes = set(body.get("files", []))
+    filenames = sorted(
+        str(item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1])
+        for item in entry.get("files", [])
+        if isinstance(item, Mapping) and item.get("hash") in hashes
+    )
+    wheels = [filename for filename in filenames if filename.endswith(".whl")]
+    if not wheels:
+        return None
+    index = body.get("index")
+    sources = [make_source(f"wheel-variants-{name}-{label}", index, [name])] if index else project.sources
+    for link in _links(project, sources, name, version):
+        if link.filename in wheels:
+            return link
+    return None
+
+
+def _links(project: Any, sources: list[Any], name: str, version: str) -> list[Link]:
+    """Every file of *name* == *version* on *sources* (all platforms), fetched once per run."""
+    memo: dict[tuple[Any, ...], list[Link]] = project.__dict__.setdefault("_wv_links", {})
+    key = (tuple(str(source.url) for source in sources), name, version)
+    if key not in memo:
+        environment = project.environment
+        with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
+            memo[key] = [package.link for package in finder.find_matches(f"{name}=={version}")]
+    return memo[key]
+
+
+def _dependencies(project: Any, name: str, version: str, link: Link) -> list[str]:
+    """The dependency lines of the wheel at *link*, cached per file (each is read once).
+
+    Read here, not through PDM's candidate preparation: that re-picks the best file for *this*
+    machine when the link is a variant wheel of another label.
+    """
+    from pdm.models.candidates import Candidate
+    from pdm.models.requirements import filter_requirements_with_extras, parse_requirement
+
+    from ._pdm import link_keyed_info_cache
+
+    candidate = Candidate(parse_requirement(f"{name}=={version}"), name=name, version=version, link=link)
+    cache = link_keyed_info_cache(project.make_candidate_info_cache())
+    try:
+        lines = list(cache.get(candidate)[0])
+    except KeyError:
+        metadata = _wheel_metadata(project.environment.session, link)
+        requirements = filter_requirements_with_extras(metadata.get_all("Requires-Dist") or [], ())
+        lines = [requirement.as_line() for requirement in requirements]
+        cache.set(candidate, (lines, metadata.get("Requires-Python", ""), metadata.get("Summary", "")))
+    return normalized_lines(lines)
+
+
+def _wheel_metadata(session: Any, link: Link) -> Message:
+    """The core metadata of the wheel at *link*: its PEP 658 file when the index has one, else
+    the wheel itself, streamed to a temporary file (CUDA wheels run to gigabytes)."""
+    import email.parser
+    import re
+    import tempfile
+    import zipfile
+    from pathlib import Path
+
+    import httpx  # PDM's session is an httpx client
+
+    from wheel_variants.errors import VariantsError
+
+    url = link.url_without_fragment
+    try:
+        if link.dist_info_metadata and link.dist_info_link is not None:
+            response = session.get(link.dist_info_link.normalized)
+            response.raise_for_status()
+            return email.parser.Parser().parsestr(response.text)
+        with tempfile.TemporaryFile() as stream:
+            if link.is_file:
+                stream.write(Path(link.file_path).read_bytes())
+            else:
+                with session.stream("GET", link.normalized) as response:
+                    response.raise_for_status()
+                    for chunk in response.iter_bytes():
+                        stream.write(chunk)
+            with zipfile.ZipFile(stream) as wheel:
+                names = [n for n in wheel.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n)]
+                if len(names) != 1:
+                    raise VariantsError(f"{url}: expected one .dist-info/METADATA, found {len(names)}")
+                return email.parser.BytesParser().parsebytes(wheel.read(names[0]))
+    except (httpx.HTTPError, OSError, zipfile.BadZipFile) as error:
+        raise VariantsError(f"{url}: cannot read the wheel's metadata ({error})") from None
+
+
+def _resolve_needs(
+    project: Any,
+    document: Mapping[str, Any],
+    needs: list[_Need],
+    entries: Mapping[str, Mapping[str, Any]],
+) -> list[dict[str, Any]]:
+    """Resolve the labels' extra requirements against the lock's pins; the new entries to add."""
+    from pdm.models.repositories.lock import LockedRepository
+
+    requirements = [_requirement(line, entry) for entry, _, _, extra in needs for line in extra]
+    wanted_by = {
+        normalize_name(_requirement(line, entry).identify()): f"{name} variant {label!r}"
+        for entry, name, label, extra in needs
+        for line in extra
+    }
+    locked = LockedRepository(copy.deepcopy(_plain(document)), project.sources, project.environment)
+    strategies = set(document.get("metadata", {}).get("strategy", []))
+    resolver_class = project.get_resolver(allow_uv=False)
+    new: dict[str, Package] = {}
+    for target in locked.targets or [project.environment.allow_all_spec]:
+        wanted = [r for r in requirements if not r.marker or r.marker.matches(target)]
+        if not wanted:
+            continue
+        resolver = resolver_class(
+            environment=project.environment,
+            requirements=wanted,
+            update_strategy="reuse",
+            strategies=strategies,
+            target=target,
+            locked_repository=locked,
+        )
+        resolved = resolver.resolve()
+        for package in resolved.packages if hasattr(resolved, "packages") else resolved[0]:
+            key = package.candidate.identify()
+            pinned = entries.get(key)
+            if pinned is None:
+                new.setdefault(key, package)
+            elif str(pinned.get("version")) != str(package.candidate.version):
+                who = wanted_by.get(key, "a variant")
+                raise _Conflict(
+                    f"{who} needs {key} {package.candidate.version}, but the lock pins {key} "
+                    f"{pinned.get('version')} for every target; align the variants' requirements"
+                )
+    static = "static_urls" in strategies
+    inherit = "inherit_metadata" in strategies
+    return [_lock_entry(project, new[key], static=static, inherit=inherit) for key in sorted(new)]
+
+
+def _add_entries(document: MutableMapping[str, Any], added: list[Any]) -> None:
+    """Add *added* to the document's ``[[package]]`` array, kept in PDM's order (by key)."""
+    import tomlkit
+
+    packages = tomlkit.aot()
+    for entry in sorted([*document["package"], *added], key=_entry_key):
+        packages.append(entry)
+    document["package"] = packages
+
+
+def _plain(document: Mapping[str, Any]) -> Mapping[str, Any]:
+    return document.unwrap() if hasattr(document, "unwrap") else document
+
+
+def _requirement(line: str, entry: Mapping[str, Any]) -> Requirement:
+    """*line* as needed by *entry*'s package: its groups, and its marker joined with the line's."""
+    import dataclasses
+
+    from pdm.models.markers import get_marker
+    from pdm.models.requirements import parse_line
+
+    requirement = parse_line(line)
+    groups = [str(group) for group in entry.get("groups", ["default"])]
+    marker = requirement.marker
+    if entry.get("marker"):
+        outer = get_marker(str(entry["marker"]))
+        marker = outer if marker is None else outer & marker
+    return dataclasses.replace(requirement, groups=groups, marker=marker)
+
+
+def _lock_entry(project: Any, package: Package, *, static: bool, inherit: bool) -> Any:
+    """A ``[[package]]`` entry for *package* in the shape (and TOML layout) PDM writes."""
+    import tomlkit
+    from pdm.formats.base import make_array, make_inline_table
+
+    candidate: Candidate = package.candidate
+    entry = tomlkit.table()
+    entry.update(candidate.as_lockfile_entry(project.root))
+    entry["summary"] = package.summary or ""
+    if inherit:
+        entry["groups"] = sorted(candidate.req.groups, key=lambda group: (group != "default", group))
+        if candidate.req.marker is not None:
+            entry["marker"] = str(candidate.req.marker)
+    if package.dependencies:
+        entry["dependencies"] = make_array(sorted(package.dependencies), True)
+    rows = {}
+    for item in candidate.hashes:
+        row = {"url": item["url"], "hash": item["hash"]} if static else {"file": item["file"], "hash": item["hash"]}
+        rows[tuple(row.values())] = make_inline_table(row)
+    if rows:
+        entry["files"] = make_array([rows[key] for key in sorted(rows)], True)
+    return entry
