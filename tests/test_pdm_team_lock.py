@@ -36,9 +36,10 @@ dependencies = ["teamlib", "plainlib"]
 distribution = false
 
 {variants}
-[tool.wheel-variants.targets.alice]
-nvidia = {{ cuda_version_lower_bound = ["12.8", "12.6", "11.8"], sm_arch = ["90_real", "80_real"] }}
-x86_64 = {{ level = ["v4", "v3", "v2", "v1"] }}
+[tool.wheel-variants.targets.alice]  # provider inputs: a CUDA 12.8 driver with an H100 (sm 9.0)
+cuda-driver = "12.8"
+sm-arch = "9.0"
+x86-64-level = "v4"
 
 [tool.wheel-variants.targets.legacy]
 nvidia = {{ cuda_version_lower_bound = ["11.8"] }}

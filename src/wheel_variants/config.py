@@ -10,12 +10,20 @@ keys are left alone (another part may own them)::
     nvidia = { cuda_version_lower_bound = ["12.4", "12.0"], sm_arch = ["90_real", "90_virtual"] }
     x86_64 = { level = ["v3", "v2", "v1"] }
 
+    [tool.wheel-variants.targets.alice]           # provider inputs: the built-in providers derive
+    cuda-driver = "12.8"                          # the properties, as on a real machine (keys and
+    sm-arch = "9.0"                               # their meaning: target_inputs.py)
+    x86-64-level = "v4"
+
     [tool.wheel-variants.targets.ci]
     file = "ci/target.json"                       # a `wheel-variants detect --json` capture
 
     [tool.wheel-variants.targets.mac]
     platform = "macos_arm64"                      # optional: PDM platform name, for variant markers
     apple = { metal = ["on"] }
+
+Namespace tables and provider inputs (hyphenated keys) may be mixed in one target, each namespace
+answered by one of them: giving a namespace both ways is an error. ``file`` goes alone.
 
 :func:`parse_config` is pure; :func:`read_config` reads a ``pyproject.toml`` file.
 """
@@ -32,6 +40,7 @@ from typing import Any
 
 from .errors import VariantsError
 from .supported import SupportedProperties
+from .target_inputs import ProviderInputs, input_hint, input_namespaces, parse_inputs
 
 __all__ = ["ConfigError", "TargetSpec", "VariantsConfig", "find_pyproject", "parse_config", "read_config"]
 
@@ -44,11 +53,12 @@ class ConfigError(VariantsError):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TargetSpec:
-    """A named target: inline properties, or a file relative to the project directory; and
-    optionally the platform it runs on (a PDM platform name such as ``macos_arm64``)."""
+    """A named target: inline properties and/or provider inputs, or a file relative to the project
+    directory; and optionally the platform it runs on (a PDM platform name such as ``macos_arm64``)."""
 
     name: str
     properties: SupportedProperties | None = None
+    inputs: ProviderInputs | None = None
     file: str | None = None
     platform: str | None = None
 
@@ -103,27 +113,37 @@ def _targets(value: object, problems: list[str]) -> list[TargetSpec]:
         if platform is not None and (not isinstance(platform, str) or not platform.strip()):
             problems.append(f"{_PREFIX} {where}.platform: expected a platform name such as 'linux', got {platform!r}")
             platform = None
-        namespaces = {key: item for key, item in body.items() if key not in {"file", "platform"}}
+        # Namespaces are [a-z0-9_]+, so a hyphenated key is always a provider input.
+        inputs = {key: item for key, item in body.items() if "-" in str(key)}
+        namespaces = {key: item for key, item in body.items() if key not in {"file", "platform", *inputs}}
         if file is not None:
             if not isinstance(file, str) or not file.strip():
                 problems.append(f"{_PREFIX} {where}.file: expected a path string, got {file!r}")
-            elif namespaces:
-                problems.append(f"{_PREFIX} {where}: give either 'file' or namespaces, not both")
+            elif namespaces or inputs:
+                problems.append(f"{_PREFIX} {where}: give either 'file' or namespaces and provider inputs, not both")
             else:
                 specs.append(TargetSpec(name=str(name), file=file, platform=platform))
             continue
         before = len(problems)
+        parsed = parse_inputs(inputs, f"{_PREFIX} {where}", problems)
+        claimed = input_namespaces(inputs)
         for namespace, features in namespaces.items():
             _check_namespace(namespace, features, f"{where}.{namespace}", problems)
+            if namespace in claimed:
+                problems.append(
+                    f"{_PREFIX} {where}.{namespace}: answered both by this table and by the provider inputs "
+                    f"{', '.join(claimed[namespace])}; give one of them"
+                )
         if len(problems) == before:
             properties = SupportedProperties.from_dict(namespaces)
-            specs.append(TargetSpec(name=str(name), properties=properties, platform=platform))
+            specs.append(TargetSpec(name=str(name), properties=properties, inputs=parsed, platform=platform))
     return specs
 
 
 def _check_namespace(namespace: object, features: object, where: str, problems: list[str]) -> None:
     if not isinstance(features, Mapping):
-        problems.append(f"{_PREFIX} {where}: expected a table of feature = [values], got {features!r}")
+        hint = input_hint(namespace) if isinstance(namespace, str) else ""
+        problems.append(f"{_PREFIX} {where}: expected a table of feature = [values], got {features!r}{hint}")
         return
     try:
         SupportedProperties.from_dict({namespace: features})  # type: ignore[dict-item]

@@ -5,9 +5,11 @@ Precedence (highest first), applied by :func:`wheel_variants.detect.detect`:
 1. ``WHEEL_VARIANTS_PROPERTIES="ns :: feature :: value; ..."`` — replaces the answer of every
    namespace it names (values in the order given, best first); other namespaces are kept.
 2. ``WHEEL_VARIANTS_TARGET=<name or path>`` (or ``--target``) — a named target from
-   ``[tool.wheel-variants.targets]`` or a JSON file (``detect --json`` output or the short
-   ``{ns: {feature: [values]}}`` form) *replaces detection entirely*: cross-building for a CUDA
-   box on a laptop must not leak the laptop's CPU or GPU into the answer.
+   ``[tool.wheel-variants.targets]`` (namespace tables, provider inputs such as
+   ``cuda-driver = "12.8"`` answered by the built-in providers, see ``target_inputs.py``, or a
+   file) or a JSON file (``detect --json`` output or the short ``{ns: {feature: [values]}}``
+   form) *replaces detection entirely*: cross-building for a CUDA box on a laptop must not leak
+   the laptop's CPU or GPU into the answer.
 3. Vendor overrides read by the built-in probes (``NV_VARIANT_PROVIDER_FORCE_*``,
    ``AMD_VARIANT_PROVIDER_FORCE_*``, ``INTEL_VARIANT_PROVIDER_FORCE_DEVICE_IP``).
 4. Hardware probes.
@@ -21,7 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from .config import VariantsConfig, find_pyproject, read_config
+from .config import TargetSpec, VariantsConfig, find_pyproject, read_config
 from .detection import Detection, NamespaceAnswer
 from .errors import VariantsError
 from .properties import VariantProperty
@@ -69,17 +71,8 @@ def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Dete
         looks_like_file = os.sep in name_or_path or name_or_path.endswith(".json")
         config = VariantsConfig() if looks_like_file else read_config(find_pyproject())
     spec = config.target(name_or_path)
-    if spec is not None and spec.properties is not None:
-        source = f"target {spec.name}"
-        answers = tuple(
-            NamespaceAnswer(
-                namespace=namespace,
-                source=source,
-                features=tuple(f for f in spec.properties.features if f.namespace == namespace),
-            )
-            for namespace in spec.properties.namespaces
-        )
-        return Detection(answers=answers)
+    if spec is not None and spec.file is None:
+        return _inline_target(spec)
     path = name_or_path
     if spec is not None and spec.file is not None:
         path = os.path.join(config.project_dir, spec.file)
@@ -97,3 +90,22 @@ def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Dete
     except OSError as error:
         raise VariantsError(f"cannot read target file {path}: {error.strerror}") from None
     return Detection.from_dict(load_json(data, path), os.path.basename(path), source=f"target {path}")
+
+
+def _inline_target(spec: TargetSpec) -> Detection:
+    """Provider inputs (answered by the providers' own derivations) first, then namespace tables."""
+    answers: tuple[NamespaceAnswer, ...] = ()
+    warnings: tuple[str, ...] = ()
+    if spec.inputs is not None:
+        answers, warnings = spec.inputs.answers(f"target {spec.name} (inputs)")
+    if spec.properties is not None:
+        source = f"target {spec.name}"
+        answers += tuple(
+            NamespaceAnswer(
+                namespace=namespace,
+                source=source,
+                features=tuple(f for f in spec.properties.features if f.namespace == namespace),
+            )
+            for namespace in spec.properties.namespaces
+        )
+    return Detection(answers=answers, warnings=tuple(f"target {spec.name}: {warning}" for warning in warnings))

@@ -27,7 +27,14 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="read /proc, /sys, /opt/rocm ... from a captured tree (no NVML, no commands)",
     )
-    parser.add_argument("--target", metavar="NAME|FILE", help="show a named target or a target file")
+    parser.add_argument(
+        "--target",
+        metavar="NAME|FILE",
+        help=(
+            "show a target of [tool.wheel-variants.targets] (namespace tables, provider inputs such as "
+            'cuda-driver = "12.8", or a file) or a target JSON file'
+        ),
+    )
     parser.add_argument("--no-cache", action="store_true", help="probe again; do not read or write the cache")
     parser.set_defaults(handler=run)
 

@@ -19,7 +19,9 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a directory, .whl files or a *-variants.json")
-    parser.add_argument("--target", metavar="NAME|FILE", help="rank for a named target or target file")
+    parser.add_argument(
+        "--target", metavar="NAME|FILE", help="rank for a target of [tool.wheel-variants.targets] or a target JSON file"
+    )
     parser.add_argument("--root", metavar="DIR", help="detect from a captured tree instead of this machine")
     parser.add_argument("--json", action="store_true", help="print JSON: per release the ordered labels")
     parser.add_argument("--no-cache", action="store_true", help="do not use the detection cache")

@@ -20,7 +20,19 @@ from ._result import ProbeResult, make_features
 from .cpuinfo_parse import aarch64_cpu_parts, common_words, parse_cpuinfo
 from .sysctl_parse import parse_sysctl, sysctl_flag
 
-__all__ = ["KNOWN_PARTS", "VERSIONS", "features_from_words", "probe", "version_from_cpuinfo"]
+__all__ = [
+    "KNOWN_PARTS",
+    "NAMESPACE",
+    "VERSIONS",
+    "features_from_words",
+    "implied_features",
+    "parse_version",
+    "probe",
+    "supported_for",
+    "version_from_cpuinfo",
+    "version_from_features",
+    "versions_from",
+]
 
 NAMESPACE = "aarch64"
 
@@ -128,6 +140,23 @@ def version_from_features(words: Iterable[str]) -> str:
     return version
 
 
+def implied_features(version: str) -> frozenset[str]:
+    """The markers of *version* and of every version it includes: what :func:`version_from_features`
+    needs to see to answer *version* (an Armv9.N CPU shows the Armv8.(N+5) markers and SVE2)."""
+    ceiling = _rank(_NINE_TO_EIGHT.get(version, version))
+    words = {word for candidate, markers in _MARKERS if _rank(candidate) <= ceiling for word in markers}
+    if version in _NINE_TO_EIGHT:
+        words.add("sve2")
+    return frozenset(words)
+
+
+def parse_version(text: str) -> str | None:
+    """``"8.2a"`` (or ``"armv8.2-a"``, ``"8.2"``) -> ``"8.2a"``; None unless it is in :data:`VERSIONS`."""
+    word = text.strip().lower().removeprefix("armv").removesuffix("-a").removesuffix("a")
+    word = {"8.0": "8", "9": "9.0"}.get(word, word)
+    return f"{word}a" if f"{word}a" in VERSIONS else None
+
+
 def version_from_cpuinfo(text: str) -> str | None:
     """The version every CPU of the dump supports; None when the dump is not AArch64."""
     stanzas = parse_cpuinfo(text)
@@ -153,6 +182,13 @@ def versions_from(version: str) -> list[str]:
 def features_from_words(words: Iterable[str]) -> list[str]:
     present = set(words)
     return [name for name in FEATURES if name in present]
+
+
+def supported_for(version: str, words: Iterable[str]) -> list[tuple[str, list[str]]]:
+    """``[("version", [...]), ("sve2", ["on"]), ...]`` for a version and the CPU's feature words."""
+    items: list[tuple[str, list[str]]] = [("version", versions_from(version))]
+    items.extend((name, ["on"]) for name in features_from_words(words))
+    return items
 
 
 def from_sysctl(text: str) -> tuple[str | None, frozenset[str]]:
@@ -201,6 +237,5 @@ def probe(system: SystemRoot) -> ProbeResult:
         return ProbeResult.empty(NAMESPACE, [f"aarch64: {source} could not be read; no CPU features known"])
     if version is None:
         return ProbeResult.empty(NAMESPACE, [f"aarch64: {source} shows no AArch64 CPU; no CPU features known"])
-    items: list[tuple[str, list[str]]] = [("version", versions_from(version))]
-    items.extend((name, ["on"]) for name in features_from_words(words))
-    return ProbeResult(namespace=NAMESPACE, source=source, features=make_features(NAMESPACE, items))
+    features = make_features(NAMESPACE, supported_for(version, words))
+    return ProbeResult(namespace=NAMESPACE, source=source, features=features)

@@ -11,11 +11,14 @@ together with a GPU: ROCm installed on a machine without an AMD GPU supports not
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..supported import SupportedFeature
 from ..system import SystemRoot
 from ._result import ProbeResult, make_features
 from .amd_parse import gfx_name, parse_kfd_properties, parse_rocm_agent_enumerator, parse_rocm_version
 
-__all__ = ["FORCE_GFX", "FORCE_ROCM", "KFD_NODES", "probe"]
+__all__ = ["FORCE_GFX", "FORCE_ROCM", "KFD_NODES", "NAMESPACE", "features_for", "probe"]
 
 NAMESPACE = "amd"
 FORCE_GFX = "AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH"
@@ -76,6 +79,19 @@ def rocm_version(system: SystemRoot, warnings: list[str]) -> tuple[tuple[int, in
     return version, path
 
 
+def features_for(gfx: Sequence[str], rocm: tuple[int, int] | None) -> tuple[SupportedFeature, ...]:
+    """The ``amd`` answer for GPU targets (best first) and a ROCm version; nothing without a GPU.
+
+    Raises ``ValueError`` for a target name that breaks the property grammar.
+    """
+    if not gfx:
+        return ()
+    items: list[tuple[str, Sequence[str]]] = [("gfx_arch", gfx)]
+    if rocm is not None:
+        items.append(("rocm_version", [f"{rocm[0]}.{rocm[1]}"]))
+    return make_features(NAMESPACE, items, multi_value=("gfx_arch",))
+
+
 def probe(system: SystemRoot) -> ProbeResult:
     warnings: list[str] = []
     sources: list[str] = []
@@ -94,12 +110,10 @@ def probe(system: SystemRoot) -> ProbeResult:
     if not gfx:
         return ProbeResult.empty(NAMESPACE, warnings)
     version, version_source = rocm_version(system, warnings)
-    items = [("gfx_arch", gfx)]
     if version is not None:
-        items.append(("rocm_version", [f"{version[0]}.{version[1]}"]))
         sources.append(version_source)
     try:
-        features = make_features(NAMESPACE, items, multi_value=("gfx_arch",))
+        features = features_for(gfx, version)
     except ValueError as error:  # a forced value that breaks the property grammar
         return ProbeResult.empty(NAMESPACE, [*warnings, f"amd: {error}"])
     return ProbeResult(namespace=NAMESPACE, source=" + ".join(sources), features=features, warnings=tuple(warnings))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 __all__ = [
     "gfx_name",
+    "parse_gfx_target",
     "parse_kfd_properties",
     "parse_rocm_agent_enumerator",
     "parse_rocm_version",
@@ -38,8 +39,9 @@ def gfx_name(target_version: int) -> str | None:
     return f"gfx{major}{minor:x}{stepping:x}"
 
 
-def _clean_target(word: str) -> str | None:
-    # "amdgcn-amd-amdhsa--gfx942:sramecc+:xnack-" or "gfx90a:xnack-" -> "gfx942" / "gfx90a"
+def parse_gfx_target(word: str) -> str | None:
+    """``"amdgcn-amd-amdhsa--gfx942:sramecc+:xnack-"`` or ``"gfx90a:xnack-"`` -> ``"gfx942"`` /
+    ``"gfx90a"``; None for anything that is not a GPU target (the CPU agent ``gfx000`` included)."""
     name = word.rsplit("--", 1)[-1].split(":", 1)[0].strip()
     if not name.startswith("gfx") or name == "gfx000" or len(name) < 5 or not name[3:].isalnum():
         return None
@@ -48,7 +50,7 @@ def _clean_target(word: str) -> str | None:
 
 def parse_rocm_agent_enumerator(text: str) -> list[str]:
     """GPU targets, one per line, in order; the CPU agent ``gfx000`` is skipped."""
-    return [name for line in text.splitlines() if (name := _clean_target(line)) is not None]
+    return [name for line in text.splitlines() if (name := parse_gfx_target(line)) is not None]
 
 
 def parse_rocminfo(text: str) -> list[str]:
@@ -57,7 +59,7 @@ def parse_rocminfo(text: str) -> list[str]:
     for line in text.splitlines():
         key, _, value = line.strip().partition(":")
         if key.strip() == "Name":
-            name = _clean_target(value.strip())
+            name = parse_gfx_target(value.strip())
             if name is not None and "--" not in value:
                 found.append(name)
     return found

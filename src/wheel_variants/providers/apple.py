@@ -20,7 +20,7 @@ from ._result import ProbeResult, make_features
 from .aarch64 import apple_chip_generation
 from .sysctl_parse import parse_sysctl, sysctl_flag
 
-__all__ = ["GPU_FAMILIES", "probe", "supported_from_sysctl"]
+__all__ = ["GPU_FAMILIES", "NAMESPACE", "parse_chip", "probe", "supported_for_chip", "supported_from_sysctl"]
 
 NAMESPACE = "apple"
 
@@ -34,13 +34,26 @@ def supported_from_sysctl(text: str) -> list[tuple[str, list[str]]]:
     chip = apple_chip_generation(values.get("machdep.cpu.brand_string", ""))
     if chip is None and not sysctl_flag(values, "hw.optional.arm64"):
         return []
-    chip = chip or 1
+    return supported_for_chip(chip or 1)
+
+
+def supported_for_chip(chip: int) -> list[tuple[str, list[str]]]:
+    """Features for the Apple Silicon chip generation *chip* (1 for M1, ...)."""
     family = GPU_FAMILIES[max(n for n in GPU_FAMILIES if n <= chip)]
     return [
         ("metal", ["on"]),
         ("gpu_family", [f"apple{n}" for n in range(family, 6, -1)]),
         ("chip", [f"m{n}" for n in range(chip, 0, -1)]),
     ]
+
+
+def parse_chip(text: str) -> int | None:
+    """``"m2"`` (or ``"M2 Pro"``, ``"Apple M2 Max"``) -> 2; None for anything else."""
+    words = text.strip().lower().removeprefix("apple").split()
+    word = words[0] if words else ""
+    if len(word) > 1 and word[0] == "m" and word[1:].isdigit() and int(word[1:]) >= 1:
+        return int(word[1:])
+    return None
 
 
 def probe(system: SystemRoot) -> ProbeResult:

@@ -10,11 +10,24 @@ A GPU whose id is not in the table (integrated GPUs, newer parts) gives no ``int
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from ..supported import SupportedFeature
 from ..system import SystemRoot
 from ._result import ProbeResult, make_features
 from .pci import is_display, scan_pci
 
-__all__ = ["DEVICE_IPS", "FORCE_DEVICE_IP", "IP_COMPAT", "ips_for_devices", "probe"]
+__all__ = [
+    "DEVICE_IPS",
+    "FORCE_DEVICE_IP",
+    "IP_COMPAT",
+    "NAMESPACE",
+    "features_for",
+    "ips_for_devices",
+    "parse_device_ip",
+    "probe",
+    "with_base_ips",
+]
 
 NAMESPACE = "intel"
 INTEL = 0x8086
@@ -44,19 +57,33 @@ DEVICE_IPS: dict[int, str] = {
 }
 
 
-def ips_for_devices(device_ids: list[int]) -> tuple[list[str], list[int]]:
-    """``(device IPs best first with their base IPs, unknown device ids)``."""
+def with_base_ips(device_ips: Iterable[str]) -> list[str]:
+    """Each device IP followed by the base IP its code also runs on, without repeats."""
     ips: list[str] = []
-    unknown: list[int] = []
-    for device in device_ids:
-        ip = DEVICE_IPS.get(device)
-        if ip is None:
-            unknown.append(device)
-            continue
+    for ip in device_ips:
         for value in (ip, IP_COMPAT.get(ip)):
             if value and value not in ips:
                 ips.append(value)
-    return ips, unknown
+    return ips
+
+
+def ips_for_devices(device_ids: list[int]) -> tuple[list[str], list[int]]:
+    """``(device IPs best first with their base IPs, unknown device ids)``."""
+    known = [DEVICE_IPS[device] for device in device_ids if device in DEVICE_IPS]
+    return with_base_ips(known), [device for device in device_ids if device not in DEVICE_IPS]
+
+
+def parse_device_ip(text: str) -> str | None:
+    """``"12.55.8"`` -> ``"12.55.8"``: a graphics IP version is three dot-separated numbers."""
+    parts = text.strip().split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    return ".".join(str(int(part)) for part in parts)
+
+
+def features_for(device_ips: list[str]) -> tuple[SupportedFeature, ...]:
+    """The ``intel`` answer for these IPs, best first, as given (``device_ip`` is multi-value)."""
+    return make_features(NAMESPACE, [("device_ip", device_ips)], multi_value=("device_ip",))
 
 
 def probe(system: SystemRoot) -> ProbeResult:
@@ -75,7 +102,7 @@ def probe(system: SystemRoot) -> ProbeResult:
     if not ips:
         return ProbeResult.empty(NAMESPACE, warnings)
     try:
-        features = make_features(NAMESPACE, [("device_ip", ips)], multi_value=("device_ip",))
+        features = features_for(ips)
     except ValueError as error:
         return ProbeResult.empty(NAMESPACE, [*warnings, f"intel: {error}"])
     return ProbeResult(namespace=NAMESPACE, source=source, features=features, warnings=tuple(warnings))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..supported import SupportedFeature
 from ..system import SystemRoot
 from ._result import ProbeResult, make_features
 from .nvidia_parse import (
@@ -31,7 +32,7 @@ from .nvidia_parse import (
     upper_bound_values,
 )
 
-__all__ = ["FORCE_CUDA", "FORCE_SM", "probe", "supported_for"]
+__all__ = ["FORCE_CUDA", "FORCE_SM", "NAMESPACE", "features_for", "probe", "supported_for"]
 
 NAMESPACE = "nvidia"
 FORCE_CUDA = "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION"
@@ -58,6 +59,13 @@ def supported_for(
         else:
             items.append(("sm_arch", sm_arch_values(sm)))
     return items
+
+
+def features_for(
+    cuda: tuple[int, int], sm: tuple[int, int] | None, warnings: list[str]
+) -> tuple[SupportedFeature, ...]:
+    """:func:`supported_for` as features (``sm_arch`` multi-value): the probe's answer for these values."""
+    return make_features(NAMESPACE, supported_for(cuda, sm, warnings), multi_value=("sm_arch",))
 
 
 def probe(system: SystemRoot) -> ProbeResult:
@@ -94,10 +102,9 @@ def probe(system: SystemRoot) -> ProbeResult:
 
     if cuda is None:
         return ProbeResult.empty(NAMESPACE, warnings)
-    items = supported_for(cuda, sm, warnings)
-    if items and sm is None and "nvml" not in sources:
+    features = features_for(cuda, sm, warnings)
+    if features and sm is None and "nvml" not in sources:
         warnings.append(f"nvidia: GPU compute capability unknown without NVML; sm_arch omitted (set {FORCE_SM}=X.Y)")
-    features = make_features(NAMESPACE, items, multi_value=("sm_arch",))
     return ProbeResult(
         namespace=NAMESPACE, source=" + ".join(sources) if features else "", features=features, warnings=tuple(warnings)
     )

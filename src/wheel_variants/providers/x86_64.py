@@ -22,7 +22,18 @@ from ._result import ProbeResult, make_features
 from .cpuinfo_parse import common_words, parse_cpuinfo
 from .sysctl_parse import parse_sysctl
 
-__all__ = ["ISA_FEATURES", "LEVEL_REQUIREMENTS", "features_from_flags", "level_from_flags", "probe"]
+__all__ = [
+    "BASELINE_FLAGS",
+    "ISA_FEATURES",
+    "LEVEL_REQUIREMENTS",
+    "NAMESPACE",
+    "features_from_flags",
+    "flags_for_level",
+    "level_from_flags",
+    "parse_level",
+    "probe",
+    "supported_from_flags",
+]
 
 NAMESPACE = "x86_64"
 
@@ -33,6 +44,9 @@ LEVEL_REQUIREMENTS: tuple[tuple[int, frozenset[str]], ...] = (
     (3, frozenset({"avx", "avx2", "bmi1", "bmi2", "f16c", "fma", "abm", "movbe", "xsave"})),
     (4, frozenset({"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"})),
 )
+
+# The x86-64 baseline (psABI level 1: CMOV, CX8, FPU, FXSR, MMX, SCE, SSE, SSE2), as Linux flags.
+BASELINE_FLAGS = frozenset({"cmov", "cx8", "fpu", "fxsr", "mmx", "syscall", "sse", "sse2"})
 
 # Feature names of the x86_64 variant vocabulary, most preferred (newest) first.
 ISA_FEATURES: tuple[str, ...] = (
@@ -74,6 +88,23 @@ def level_from_flags(flags: Iterable[str]) -> int:
             break
         level = candidate
     return level
+
+
+def flags_for_level(level: int) -> frozenset[str]:
+    """The flags every CPU of psABI *level* (1-4) shows: the baseline and each level's requirements."""
+    flags = set(BASELINE_FLAGS)
+    for candidate, required in LEVEL_REQUIREMENTS:
+        if candidate <= level:
+            flags |= required
+    return frozenset(flags)
+
+
+def parse_level(text: str) -> int | None:
+    """``"v3"`` (or ``"x86-64-v3"``) -> 3; None unless it names level 1-4."""
+    word = text.strip().lower().removeprefix("x86-64-").removeprefix("x86_64_")
+    if len(word) == 2 and word[0] == "v" and word[1] in "1234":
+        return int(word[1])
+    return None
 
 
 def features_from_flags(flags: Iterable[str]) -> list[str]:
