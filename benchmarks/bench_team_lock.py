@@ -7,6 +7,10 @@ depends on ``teamlib`` (published on four per-backend indexes, same version and 
 ``tests/test_pdm_team_lock.py``) and on 12 plain packages; both sides lock on a machine forced to
 fit the first target. Runs are interleaved (the side that goes first alternates), with a warm
 cache and no lock file, so each is a full resolution; medians are printed with the ratio.
+
+``--divergent`` gives each build of ``teamlib`` its own dependencies (the CUDA builds need a
+runtime package with a dependency of its own, the CPU and Metal builds one extra package each),
+so the 4-target lock also records per-label dependencies and resolves what the other builds need.
 """
 
 from __future__ import annotations
@@ -38,6 +42,20 @@ TARGETS = {
     "bob": 'apple = { metal = ["on"] }',
 }
 PLAIN = [f"teamdep-{index:02d}" for index in range(12)]
+#: ``--divergent``: what each build of teamlib needs besides teamdep-00.
+NEEDS = {
+    "cu128": ["cuda-runtime>=12"],
+    "cu118": ["cuda11-runtime"],
+    "cpu_v3": ["cpu-extra"],
+    "metal": ["metal-extra"],
+}
+EXTRA = [
+    ("cuda-runtime", "12.8", ["cuda-helper"]),
+    ("cuda11-runtime", "11.8", ["cuda-helper"]),
+    ("cuda-helper", "1.0", []),
+    ("cpu-extra", "1.0", []),
+    ("metal-extra", "1.0", []),
+]
 
 
 def project_text(server: IndexServer, targets: list[str]) -> str:
@@ -57,6 +75,7 @@ def project_text(server: IndexServer, targets: list[str]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed runs per side (default 7)")
+    parser.add_argument("--divergent", action="store_true", help="each build declares its own dependencies")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-team-") as scratch:
         root = Path(scratch)
@@ -64,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for label in VARIANTS:
                 files = {"teamlib/__init__.py": f'BACKEND = "{label}"\n'}
-                server.add(f"team/{label}", make_wheel(root / "dist" / label, "teamlib", "1.0", files=files))
+                requires = ["teamdep-00", *NEEDS[label]] if args.divergent else []
+                wheel = make_wheel(root / "dist" / label, "teamlib", "1.0", files=files, requires=requires)
+                server.add(f"team/{label}", wheel)
+            for name, version, requires in EXTRA:
+                server.add("simple", make_wheel(root / "dist" / version, name, version, requires=requires))
             for name in PLAIN:
                 server.add("simple", make_wheel(root / "dist" / "plain", name, "1.0"))
             sides = {"1 target": ["alice"], "4 targets": list(TARGETS)}
@@ -87,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             server.stop()
     medians = {side: statistics.median(values) for side, values in times.items()}
-    print(f"pdm lock, median of {args.runs} interleaved runs (warm cache, no lock file)")
+    kind = "builds with their own dependencies" if args.divergent else "builds with the same dependencies"
+    print(f"pdm lock, {kind}, median of {args.runs} interleaved runs (warm cache, no lock file)")
     for side, median in medians.items():
         print(f"  {side:10s} {median * 1e3:8.0f} ms   (min {min(times[side]) * 1e3:.0f} ms)")
     ratio = medians["4 targets"] / medians["1 target"]
