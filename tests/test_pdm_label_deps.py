@@ -119,6 +119,14 @@ def test_each_target_installs_its_own_dependency_set_from_one_lock(layout: str, 
     assert "cuda-runtime>=12" in variants["cu12"]["dependencies"]
     assert "dependencies" not in variants["cpu"]  # the entry's own list is the CPU build's
     lock_bytes = (runner.project / "pdm.lock").read_bytes()
+    shown = json.loads(runner.pdm("variants", "show", "--json", env={"WHEEL_VARIANTS_TARGET": "cpu"}).stdout)
+    gpu = shown["locked"]["targets"]["gpu"]["installs"]["gpulib"]
+    assert (gpu["label"], gpu["added"], gpu["dropped"]) == ("cu12", ["cuda-runtime"], ["cpu-extra"])
+    assert [f["hash"] for f in gpu["files"]] == variants["cu12"]["files"]
+    assert shown["locked"]["targets"]["cpu"]["installs"]["gpulib"]["dependencies"] is None
+    text = runner.pdm("variants", "show", env={"WHEEL_VARIANTS_TARGET": "cpu"}).stdout
+    assert f"    gpulib: {gpu['files'][0]['file']}" in text
+    assert "  +cuda-runtime -cpu-extra" in text
 
     for target, expected in (
         ("gpu", {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper"}),
@@ -162,3 +170,57 @@ def test_a_variant_needing_another_version_of_a_shared_dependency_stops_the_lock
     assert "gpulib variant 'cu12' needs shared-dep 2.0, but the lock pins shared-dep 1.0" in message
     assert "Traceback" not in message
     assert not (runner.project / "pdm.lock").exists()
+
+
+@pytest.mark.parametrize("layout", ["index_variants", "pep825_wheels"])
+def test_a_pylock_toml_holds_each_labels_dependencies_and_installs_them(
+    layout: str, request: pytest.FixtureRequest
+) -> None:
+    runner: PdmRunner = request.getfixturevalue(layout)
+    runner.env["PDM_LOCK_FORMAT"] = "pylock"
+    runner.pdm("lock", env={"WHEEL_VARIANTS_TARGET": "cpu"})
+    assert not (runner.project / "pdm.lock").exists()
+    data = tomlkit.parse((runner.project / "pylock.toml").read_text()).unwrap()
+    packages = {p["name"]: p for p in data["packages"]}
+    assert set(packages) == ALL  # the CUDA build's needs are PEP 751 entries too
+    variants = packages["gpulib"]["tool"]["wheel-variants"]["variants"]
+    assert variants["cu12"]["dependencies"] == ["cuda-runtime>=12", "shared-dep>=1"]
+    assert "dependencies" not in variants["cpu"]  # the entry's own list is the CPU build's
+    assert sorted(packages["gpulib"]["tool"]["pdm"]["dependencies"]) == ["cpu-extra", "shared-dep>=1"]
+    runtime = packages["cuda-runtime"]  # as PDM writes an entry: wheels, marker, its dependencies
+    assert runtime["version"] == "12.8"
+    assert runtime["marker"] == packages["cpu-extra"]["marker"]
+    assert runtime["tool"] == {"pdm": {"dependencies": ["cuda-helper"]}}
+    (wheel,) = runtime["wheels"]
+    assert wheel["name"] == "cuda_runtime-12.8-py3-none-any.whl"
+    assert wheel["url"].endswith("/cuda-runtime/cuda_runtime-12.8-py3-none-any.whl")
+    assert list(wheel["hashes"]) == ["sha256"]
+    lock_bytes = (runner.project / "pylock.toml").read_bytes()
+
+    for target, expected in (
+        ("gpu", {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper"}),
+        ("cpu", {"gpulib", "shared-dep", "cpu-extra"}),
+    ):
+        shutil.rmtree(runner.project / ".venv")
+        runner.create_venv()
+        runner.pdm("sync", env={"WHEEL_VARIANTS_TARGET": target})
+        assert _installed(runner) == expected
+    assert (runner.project / "pylock.toml").read_bytes() == lock_bytes
+
+    # Locked again on the CUDA box: the same packages, and each label still gets its own needs.
+    runner.pdm("lock", env={"WHEEL_VARIANTS_TARGET": "gpu"})
+    relocked = tomlkit.parse((runner.project / "pylock.toml").read_text()).unwrap()
+    assert {p["name"] for p in relocked["packages"]} == ALL
+    assert sorted(_pylock_effective_dependencies(relocked, "cu12")) == sorted(CUDA_NEEDS)
+    assert sorted(_pylock_effective_dependencies(relocked, "cpu")) == sorted(CPU_NEEDS)
+
+    if layout == "index_variants":  # (packaging does not parse PEP 825 labelled wheel names)
+        pylock = pytest.importorskip("packaging.pylock")  # a PEP 751 reader accepts the file
+        pylock.Pylock.from_dict(data)
+
+
+def _pylock_effective_dependencies(lock: dict, label: str) -> list[str]:
+    """:func:`_effective_dependencies` of a ``pylock.toml`` (PDM's list in ``[packages.tool.pdm]``)."""
+    (entry,) = [p for p in lock["packages"] if p["name"] == "gpulib"]
+    body = entry["tool"]["wheel-variants"]["variants"][label]
+    return body.get("dependencies", entry["tool"]["pdm"]["dependencies"])

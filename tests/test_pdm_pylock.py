@@ -24,13 +24,16 @@ from pdm_variants.lockdata import locked_labels, locked_records, locked_targets,
 from pdm_variants.plan import make_plan, managed_packages
 from pdm_variants.pylock import (
     add_pylock_files,
+    add_pylock_packages,
     as_lock_document,
     is_pylock,
     pylock_artifact,
     pylock_entries,
+    pylock_groups,
     pylock_package_records,
     pylock_targets,
     record_in_pylock,
+    split_pylock_marker,
 )
 from pdmtools import PdmRunner
 from wheel_variants.catalog import load_packages
@@ -254,6 +257,82 @@ def test_pdm_lock_documents_pass_through_unchanged() -> None:
     lock = {"metadata": {"lock_version": "4.5.0"}, "package": []}
     assert as_lock_document(lock) is lock
     assert not is_pylock(lock)
+
+
+# PDM itself uses importlib.resources.open_binary (deprecated) when its marker module loads.
+LOADS_PDM = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
+
+
+@LOADS_PDM
+@pytest.mark.parametrize(
+    ("marker", "groups", "environment"),
+    [
+        ('"default" in dependency_groups', ["default"], None),
+        ('"cuda" in extras', ["cuda"], None),
+        ('python_version >= "3.11"', [], 'python_version >= "3.11"'),
+        (
+            'sys_platform == "linux" and ("dev" in dependency_groups or "default" in dependency_groups)',
+            ["default", "dev"],
+            'sys_platform == "linux"',
+        ),
+        (
+            'sys_platform == "win32" and "default" in dependency_groups or sys_platform == "win32" and "doc" in extras',
+            ["default", "doc"],
+            'sys_platform == "win32"',
+        ),
+    ],
+)
+def test_a_pylock_marker_splits_into_groups_and_environment_marker(
+    marker: str, groups: list[str], environment: str | None
+) -> None:
+    assert split_pylock_marker(marker) == (groups, environment)
+
+
+GPULIB_WHEEL = "gpulib-1.0-py3-none-any.whl"
+CU12_DEPENDENCIES = {**INDEX_RECORD["variants"]["cu124"], "dependencies": ["cuda-runtime>=12", "shared-dep>=1"]}
+
+
+@LOADS_PDM
+def test_with_dependencies_the_view_has_pdms_lists_groups_markers_and_strategy() -> None:
+    gpulib = _entry("gpulib", "1.0", (GPULIB_WHEEL, CU124))
+    gpulib["tool"]["pdm"]["dependencies"] = ["shared-dep>=1", "cpu-extra"]
+    gpulib["marker"] = 'sys_platform == "linux" and "default" in dependency_groups'
+    document = _pylock(gpulib, {"name": "plain", "version": "2.0"})
+    record = {"origin": "pyproject.toml", "variants": {"cu12": CU12_DEPENDENCIES}}
+    record_in_pylock(document, {"schema": 1, "packages": {"gpulib": record}})
+    data = _reparse(document)
+
+    view = as_lock_document(data, with_dependencies=True)
+    assert view["package"] == [
+        {
+            "name": "gpulib",
+            "version": "1.0",
+            "files": [{"file": GPULIB_WHEEL, "hash": CU124}],
+            "dependencies": ["shared-dep>=1", "cpu-extra"],
+            "groups": ["default"],
+            "marker": 'sys_platform == "linux"',
+        },
+        {"name": "plain", "version": "2.0", "files": []},
+    ]
+    assert view["metadata"]["strategy"] == ["inherit_metadata", "static_urls"]
+    assert view["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"]["cu12"] == CU12_DEPENDENCIES
+    assert locked_records(data)["gpulib"] == record  # the label's list reads back as in a pdm.lock
+    assert "dependencies" not in as_lock_document(data)["package"][0]  # only asked for
+
+
+def test_pylock_groups_are_the_dependency_groups_then_the_extras() -> None:
+    assert pylock_groups({"dependency-groups": ["default", "dev"], "extras": ["cuda"]}) == ["default", "dev", "cuda"]
+    assert pylock_groups({"lock-version": "1.0"}) == []
+
+
+def test_added_packages_follow_pdms_entries_and_a_locked_name_is_left_out() -> None:
+    document = _pylock(_entry("gpulib", "1.0", (GPULIB_WHEEL, CU124)))
+    runtime = _entry("cuda-runtime", "12.8", ("cuda_runtime-12.8-py3-none-any.whl", CPU))
+    add_pylock_packages(document, [runtime, _entry("GPULib", "2.0")])
+    data = _reparse(document)
+    assert [(p["name"], p["version"]) for p in data["packages"]] == [("gpulib", "1.0"), ("cuda-runtime", "12.8")]
+    assert '[[packages]]\nname = "cuda-runtime"' in tomlkit.dumps(document)
+    _validate_pylock(data)
 
 
 def test_lock_variants_table_and_freshness_work_on_a_pylock_document() -> None:

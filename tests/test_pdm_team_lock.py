@@ -52,6 +52,7 @@ platform = "macos_arm64"
 apple = {{ metal = ["on"] }}
 """
 MACHINES = {"alice": "cu128", "legacy": "cu118", "ci": "cpu_v3", "bob": "metal"}
+WHEEL = "teamlib-1.0-py3-none-any.whl"
 
 
 @pytest.fixture
@@ -119,8 +120,25 @@ def test_show_lists_the_targets_and_add_target_declares_this_machine(team: PdmRu
         "legacy": False,
     }
     assert report["locked"]["packages"]["teamlib"]["chosen"] == "metal"
+    # Per target the file it gets: one filename for all four, told apart by hash and index.
+    lock = tomlkit.parse((team.project / "pdm.lock").read_text()).unwrap()
+    recorded = lock["metadata"]["wheel-variants"]["packages"]["teamlib"]["variants"]
+    for target, label in MACHINES.items():
+        installs = targets[target]["installs"]["teamlib"]
+        assert installs["label"] == label
+        assert installs["index"] == recorded[label]["index"]
+        assert installs["index"].endswith(f"/team/{label}")
+        assert installs["files"] == [{"file": WHEEL, "hash": hash_} for hash_ in recorded[label]["files"]]
+        assert installs["dependencies"] is None
+        assert (installs["added"], installs["dropped"]) == ([], [])
+    assert len({targets[t]["installs"]["teamlib"]["files"][0]["hash"] for t in MACHINES}) == 4
     text = team.pdm("variants", "show", env={"WHEEL_VARIANTS_TARGET": "bob"}).stdout
     assert "bob: teamlib=metal  <- this machine" in text
+    lines = text.splitlines()
+    for target, label in MACHINES.items():
+        algorithm, _, digest = recorded[label]["files"][0].partition(":")
+        header = lines.index(next(line for line in lines if line.startswith(f"  {target}: teamlib={label}")))
+        assert lines[header + 1] == f"    teamlib: {WHEEL} ({algorithm}:{digest[:12]})"
 
     # A new teammate adds their machine; the next lock covers it.
     new_machine = _machine(team, "dana", {"nvidia": {"cuda_version_lower_bound": ["11.8"]}})

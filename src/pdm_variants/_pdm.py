@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pdm._types import RepositoryConfig
     from pdm.environments import BaseEnvironment
     from pdm.models.candidates import Candidate
+    from pdm.models.repositories import Package
     from pdm.project.lockfile.base import Lockfile
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "lockfile_path",
     "make_source",
     "platform_marker_environment",
+    "pylock_package_tables",
     "read_toml",
     "sdist_sources",
     "toml_for_write",
@@ -181,6 +183,23 @@ def lock_packages(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     """The ``[[package]]`` entries of a ``pdm.lock`` document (empty for other formats)."""
     packages = document.get("package", [])
     return [entry for entry in packages if isinstance(entry, Mapping)] if isinstance(packages, list) else []
+
+
+def pylock_package_tables(project: Any, packages: Iterable[Package], groups: list[str]) -> list[Any]:
+    """``pylock.toml`` ``[[packages]]`` tables for resolved *packages*, exactly as PDM writes them
+    (name, version, requires-python, wheels/sdist, the marker of their groups and marker,
+    ``[packages.tool.pdm] dependencies``); *groups*: the lock's groups and extras.
+
+    Internal: ``pdm.formats.pylock.PyLockConverter.convert`` (its ``make_package`` and marker
+    rule) run on a ``LockedRepository`` holding only *packages*; the tables are tomlkit items.
+    """
+    from pdm.formats.pylock import PyLockConverter
+    from pdm.models.repositories.lock import LockedRepository
+
+    repository = LockedRepository({}, project.sources, project.environment)
+    for package in packages:
+        repository.add_package(package)
+    return list(PyLockConverter(project, repository).convert(groups)["packages"])
 
 
 _MIXED: dict[tuple[type, type], type] = {}

@@ -12,7 +12,10 @@ After the targets' files are added, :func:`lock_label_dependencies`
   groups and marker of the package that needs them.
 
 A label needing another version of a package the lock already pins stops the lock with one line.
-Install side: :mod:`pdm_variants.lockedrepo` swaps in the chosen label's dependencies.
+A ``pylock.toml`` is read through :func:`pdm_variants.pylock.as_lock_document` (PDM keeps an
+entry's dependencies in ``[packages.tool.pdm]``) and gets PEP 751 ``[[packages]]`` entries, as
+PDM's own writer formats them. Install side: :mod:`pdm_variants.lockedrepo` swaps in the chosen
+label's dependencies.
 """
 
 from __future__ import annotations
@@ -52,28 +55,33 @@ def _entry_key(entry: Mapping[str, Any]) -> str:
 
 def lock_label_dependencies(project: Any, document: MutableMapping[str, Any], packages: Mapping[str, Any]) -> None:
     """Record every locked label's differing dependencies in *packages* (the variant table's
-    ``packages``) and add what they need to *document* (the ``pdm.lock`` being written)."""
+    ``packages``) and add what they need to *document* (the ``pdm.lock`` or ``pylock.toml`` being written)."""
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
     from wheel_variants.errors import VariantsError
 
-    from .pylock import is_pylock
+    from ._pdm import pylock_package_tables
+    from .pylock import add_pylock_packages, as_lock_document, is_pylock, pylock_groups
 
-    if is_pylock(document):
-        return  # PEP 751 entries have no per-package dependency list to compare with
-    entries = {_entry_key(e): e for e in document.get("package", []) if isinstance(e, MutableMapping)}
+    view = as_lock_document(_plain(document), with_dependencies=True)  # a pylock.toml in pdm.lock's shape
+    entries = {_entry_key(e): e for e in view.get("package", []) if isinstance(e, Mapping)}
     try:
         needs = _label_needs(project, entries, packages)
     except VariantsError as error:
         raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
     if not needs:
         return
+    strategies = set(view.get("metadata", {}).get("strategy", []))
     try:
-        added = _resolve_needs(project, document, needs, entries)
+        added = _resolve_needs(project, document, strategies, needs, entries)
     except _Conflict as conflict:
         raise PdmUsageError(escape(f"wheel-variants: {conflict}")) from None
-    _add_entries(document, added)
+    if is_pylock(document):
+        add_pylock_packages(document, pylock_package_tables(project, added, pylock_groups(document)))
+    else:
+        static, inherit = "static_urls" in strategies, "inherit_metadata" in strategies
+        _add_entries(document, [_lock_entry(project, package, static=static, inherit=inherit) for package in added])
 
 
 _Need = tuple[Mapping[str, Any], str, str, list[str]]
@@ -111,6 +119,7 @@ def _label_link(
 ) -> Link | None:
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
     from ._pdm import make_source
+    from .teamlock import release_links
 
     body = record["variants"][label]
     hashes = set(body.get("files", []))
@@ -124,21 +133,10 @@ def _label_link(
         return None
     index = body.get("index")
     sources = [make_source(f"wheel-variants-{name}-{label}", index, [name])] if index else project.sources
-    for link in _links(project, sources, name, version):
+    for link in release_links(project, sources, name, version):
         if link.filename in wheels:
             return link
     return None
-
-
-def _links(project: Any, sources: list[Any], name: str, version: str) -> list[Link]:
-    """Every file of *name* == *version* on *sources* (all platforms), fetched once per run."""
-    memo: dict[tuple[Any, ...], list[Link]] = project.__dict__.setdefault("_wv_links", {})
-    key = (tuple(str(source.url) for source in sources), name, version)
-    if key not in memo:
-        environment = project.environment
-        with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
-            memo[key] = [package.link for package in finder.find_matches(f"{name}=={version}")]
-    return memo[key]
 
 
 def _dependencies(project: Any, name: str, version: str, link: Link) -> list[str]:
@@ -203,10 +201,11 @@ def _wheel_metadata(session: Any, link: Link) -> Message:
 def _resolve_needs(
     project: Any,
     document: Mapping[str, Any],
+    strategies: set[str],
     needs: list[_Need],
     entries: Mapping[str, Mapping[str, Any]],
-) -> list[dict[str, Any]]:
-    """Resolve the labels' extra requirements against the lock's pins; the new entries to add."""
+) -> list[Package]:
+    """Resolve the labels' extra requirements against the lock's pins; the new packages to add."""
     from pdm.models.repositories.lock import LockedRepository
 
     requirements = [_requirement(line, entry) for entry, _, _, extra in needs for line in extra]
@@ -216,7 +215,6 @@ def _resolve_needs(
         for line in extra
     }
     locked = LockedRepository(copy.deepcopy(_plain(document)), project.sources, project.environment)
-    strategies = set(document.get("metadata", {}).get("strategy", []))
     resolver_class = project.get_resolver(allow_uv=False)
     new: dict[str, Package] = {}
     for target in locked.targets or [project.environment.allow_all_spec]:
@@ -243,9 +241,7 @@ def _resolve_needs(
                     f"{who} needs {key} {package.candidate.version}, but the lock pins {key} "
                     f"{pinned.get('version')} for every target; align the variants' requirements"
                 )
-    static = "static_urls" in strategies
-    inherit = "inherit_metadata" in strategies
-    return [_lock_entry(project, new[key], static=static, inherit=inherit) for key in sorted(new)]
+    return [new[key] for key in sorted(new)]
 
 
 def _add_entries(document: MutableMapping[str, Any], added: list[Any]) -> None:

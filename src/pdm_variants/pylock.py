@@ -20,6 +20,11 @@ per-target labels there too (``[tool.wheel-variants.targets.<name>]``, the ``tar
 ordinary ``wheels`` (or ``sdist``) entries, written as PDM writes them: ``name``, ``url``,
 ``hashes``. :func:`as_lock_document` turns a ``pylock.toml`` back into the ``pdm.lock`` shape
 that ``lockdata`` reads, so every reader of the lock works on both formats.
+
+Per-label dependencies (:mod:`pdm_variants.labeldeps`) are ``variants.<label>.dependencies`` in
+the tool table; they are compared with PDM's own list of the entry (``[packages.tool.pdm]
+dependencies``), and the packages only other labels need are added by
+:func:`add_pylock_packages` as PDM formats a ``[[packages]]`` entry.
 """
 
 from __future__ import annotations
@@ -31,14 +36,17 @@ __all__ = [
     "TOOL_KEY",
     "VARIANTS_JSON_KEY",
     "add_pylock_files",
+    "add_pylock_packages",
     "as_lock_document",
     "is_pylock",
     "pruned_variants_json",
     "pylock_artifact",
     "pylock_entries",
+    "pylock_groups",
     "pylock_package_records",
     "pylock_targets",
     "record_in_pylock",
+    "split_pylock_marker",
 ]
 
 #: The per-package and top-level ``[tool]`` key this plugin owns in ``pylock.toml``.
@@ -177,12 +185,15 @@ def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
     return records
 
 
-def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
+def as_lock_document(document: Mapping[str, Any], *, with_dependencies: bool = False) -> Mapping[str, Any]:
     """*document* in the ``pdm.lock`` shape ``lockdata`` reads; a ``pdm.lock`` is returned as is.
 
     ``[[package]]`` gets each entry's name, version and files (``{file, hash}``);
     ``[metadata.wheel-variants]`` the records of the ``[packages.tool.wheel-variants]`` tables and
-    the team targets of ``[tool.wheel-variants.targets]``.
+    the team targets of ``[tool.wheel-variants.targets]``. *with_dependencies* adds what the
+    per-label dependency pass compares and resolves with: per entry PDM's ``dependencies``
+    (``[packages.tool.pdm]``) and the ``groups`` and environment ``marker`` its ``marker`` holds
+    (:func:`split_pylock_marker`), and ``metadata.strategy`` (``[tool.pdm] strategy``).
     """
     if not is_pylock(document):
         return document
@@ -193,6 +204,8 @@ def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
         item: dict[str, Any] = {"name": entry["name"], "files": _artifact_files(entry)}
         if isinstance(entry.get("version"), str):
             item["version"] = entry["version"]
+        if with_dependencies:
+            item.update(_dependency_keys(entry))
         package.append(item)
     records = pylock_package_records(document)
     targets = pylock_targets(document)
@@ -200,7 +213,76 @@ def as_lock_document(document: Mapping[str, Any]) -> Mapping[str, Any]:
     if targets:
         table[TARGETS_KEY] = targets
     metadata: dict[str, Any] = {KEY: table} if records or targets else {}
+    if with_dependencies:
+        strategy = _pdm_table(document).get("strategy")
+        if isinstance(strategy, list):
+            metadata["strategy"] = [str(flag) for flag in strategy]
     return {"metadata": metadata, "package": package}
+
+
+def _pdm_table(table: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The ``[tool.pdm]`` table of *table* (the document or one ``[[packages]]`` entry), or ``{}``."""
+    tool = table.get("tool")
+    pdm = tool.get("pdm") if isinstance(tool, Mapping) else None
+    return pdm if isinstance(pdm, Mapping) else {}
+
+
+def _dependency_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """``dependencies``, ``groups`` and ``marker`` of one ``[[packages]]`` entry, as in ``pdm.lock``."""
+    keys: dict[str, Any] = {}
+    dependencies = _pdm_table(entry).get("dependencies")
+    if isinstance(dependencies, list):
+        keys["dependencies"] = [str(line) for line in dependencies]
+    if isinstance(entry.get("marker"), str):
+        groups, marker = split_pylock_marker(entry["marker"])
+        if groups:
+            keys["groups"] = groups
+        if marker is not None:
+            keys["marker"] = marker
+    return keys
+
+
+def split_pylock_marker(marker: str) -> tuple[list[str], str | None]:
+    """A ``[[packages]]`` *marker* as PDM writes it, split as PDM's reader splits it: the groups
+    and extras of its ``"<name>" in dependency_groups``/``"<name>" in extras`` terms (``default``
+    first), and the environment marker that is left (None when nothing is)."""
+    import re
+
+    from pdm.models.markers import exclude_multi, get_marker
+
+    parsed = get_marker(marker)
+    environment = exclude_multi(parsed, "extras", "dependency_groups")
+    selection = str(parsed.inner.only("extras", "dependency_groups"))
+    names = set(re.findall(r"""["']([^"']+)["']\s+in\s+(?:extras|dependency_groups)\b""", selection))
+    groups = sorted(names, key=lambda group: (group != "default", group))
+    return groups, None if environment.is_any() else str(environment)
+
+
+def pylock_groups(document: Mapping[str, Any]) -> list[str]:
+    """The dependency groups and extras *document* is locked for (as PDM's ``PyLock.groups`` reads them)."""
+    names: list[str] = []
+    for key in ("dependency-groups", "extras"):
+        value = document.get(key)
+        names.extend(str(name) for name in (value if isinstance(value, list) else []))
+    return names
+
+
+def add_pylock_packages(document: MutableMapping[str, Any], tables: list[Any]) -> None:
+    """Append the ``[[packages]]`` *tables* (formatted by PDM's writer) to the tomlkit *document*;
+    an entry of a name the document already holds is left out (its pin serves)."""
+    import tomlkit
+
+    from wheel_variants.packages import normalize_name
+
+    packages = document.get("packages")
+    if packages is None:
+        packages = document["packages"] = tomlkit.aot()
+    known = {normalize_name(str(entry.get("name", ""))) for entry in packages}
+    for table in tables:
+        name = normalize_name(str(table.get("name", "")))
+        if name not in known:
+            packages.append(table)
+            known.add(name)
 
 
 def pruned_variants_json(document: Mapping[str, Any], labels: set[str]) -> dict[str, Any]:

@@ -58,21 +58,26 @@ def run_add_target(project: Project, options: argparse.Namespace) -> None:
 
 def lock_report(project: Project) -> dict[str, Any]:
     """The lock's view for this machine: per locked package the ranking of its locked labels, and
-    per team target the labels it gets and whether this machine matches it."""
+    per team target the labels it gets, whether this machine matches it and, per package, the
+    label's files and dependency changes (``installs``, :func:`pdm_variants.targetview.target_packages`)."""
     from ._pdm import lockfile_path
     from .lockchoice import choose_locked_label
     from .lockdata import locked_records, locked_targets
+    from .pylock import as_lock_document
+    from .targetview import locked_files, target_packages
 
     if not lockfile_path(project.lockfile).exists():
         return {"packages": {}, "targets": {}}
-    lock = read_toml(project.lockfile)
+    document = read_toml(project.lockfile)
+    lock = as_lock_document(document)
+    files = locked_files(lock)
     supported = project.variant_wheels().supported  # type: ignore[attr-defined]
     spec = project.environment.spec
     packages: dict[str, Any] = {}
     for name, record in sorted(locked_records(lock).items()):
         choice = choose_locked_label(
             record,
-            _files(lock, name),
+            [(f.file, f.hash) for f in files.get(name, [])],
             supported,
             spec.markers_with_defaults(),
             lambda f: spec.wheel_compatibility(f) is not None,
@@ -83,27 +88,23 @@ def lock_report(project: Project) -> dict[str, Any]:
             "ranked": list(choice.ordered),
             "rejected": [{"label": label, "reason": reason} for label, reason in choice.rejected],
         }
+    labels = {target: dict(body.get("packages", {})) for target, body in sorted(locked_targets(lock).items())}
+    installs = target_packages(document, labels)
     targets: dict[str, Any] = {}
-    for target, body in sorted(locked_targets(lock).items()):
-        labels = dict(body.get("packages", {}))
-        matches = all(packages.get(name, {}).get("chosen") == label for name, label in labels.items())
-        targets[target] = {"packages": labels, "matches": matches}
+    for target, chosen in labels.items():
+        targets[target] = {
+            "packages": chosen,
+            "matches": all(packages.get(name, {}).get("chosen") == label for name, label in chosen.items()),
+            "installs": {name: package.to_dict() for name, package in installs[target].items()},
+        }
     return {"packages": packages, "targets": targets}
 
 
-def _files(lock: Any, name: str) -> list[tuple[str, str]]:
-    from wheel_variants.packages import normalize_name
-
-    files = []
-    for entry in lock.get("package", []):
-        if normalize_name(str(entry.get("name"))) == name:
-            for item in entry.get("files", []):
-                filename = item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1]
-                files.append((filename, item.get("hash", "")))
-    return files
-
-
 def print_lock_report(project: Project, report: dict[str, Any]) -> None:
+    from rich.markup import escape
+
+    from .targetview import target_lines
+
     ui = project.core.ui
     if report["packages"]:
         ui.echo("[bold]In the lock, for this machine:[/]")
@@ -116,7 +117,5 @@ def print_lock_report(project: Project, report: dict[str, Any]) -> None:
             ui.echo(f"    x  {rejected['label']}: {rejected['reason']}")
     if report["targets"]:
         ui.echo("[bold]Team targets in the lock:[/]")
-    for target, body in report["targets"].items():
-        labels = ", ".join(f"{name}={label}" for name, label in body["packages"].items()) or "-"
-        mark = "  <- this machine" if body["matches"] else ""
-        ui.echo(f"  {target}: {labels}{mark}")
+    for line in target_lines(report["targets"]):
+        ui.echo(escape(line))

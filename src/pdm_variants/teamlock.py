@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 from wheel_variants.packages import normalize_name
 
 if TYPE_CHECKING:
+    from unearth import Link
+
     from wheel_variants.config import TargetSpec, VariantsConfig
     from wheel_variants.packages import IndexVariant
     from wheel_variants.supported import SupportedProperties
 
     from .plan import VariantPlan
 
-__all__ = ["TargetPlan", "add_target_files", "read_targets", "target_records"]
+__all__ = ["TargetPlan", "add_target_files", "read_targets", "release_links", "target_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,14 +126,24 @@ def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -
 
     environment = project.environment
     source = make_source(f"wheel-variants-{name}-{variant.label}", variant.index, [name])
-    with environment.get_finder([source], env_spec=environment.allow_all_spec) as finder:
-        links = [package.link for package in finder.find_matches(f"{name}=={version}")]
+    links = release_links(project, [source], name, version)
     hashes = project.make_hash_cache()
     return [
         {"url": link.url_without_fragment, "file": link.filename, "hash": hashes.get_hash(link, environment.session)}
         for link in links
         if not link.is_vcs
     ]
+
+
+def release_links(project: Any, sources: list[Any], name: str, version: str) -> list[Link]:
+    """Every file of *name* == *version* on *sources* (all platforms), fetched once per command."""
+    memo: dict[tuple[Any, ...], list[Link]] = project.__dict__.setdefault("_wv_release_links", {})
+    key = (tuple(str(source.url) for source in sources), name, version)
+    if key not in memo:
+        environment = project.environment
+        with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
+            memo[key] = [package.link for package in finder.find_matches(f"{name}=={version}")]
+    return memo[key]
 
 
 def target_records(
