@@ -47,6 +47,8 @@ VARIANTS_JSON = {
         "cpu": {"x86_64": {"level": ["v3"]}},
     },
 }
+GPU_SET = {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper"}
+CPU_SET = {"gpulib", "shared-dep", "cpu-extra"}
 ALL = {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper", "cpu-extra"}
 
 
@@ -105,6 +107,18 @@ def _installed(runner: PdmRunner) -> set[str]:
     return set(runner.run_python(code).split()) & ALL
 
 
+def _install_each_target(runner: PdmRunner) -> None:
+    """Each teammate's machine (a fresh venv) gets its own set; a venv switched from one build to
+    another keeps only the new build's set with ``--only-keep``."""
+    for target, expected in (("gpu", GPU_SET), ("cpu", CPU_SET)):
+        shutil.rmtree(runner.project / ".venv")
+        runner.create_venv()
+        runner.pdm("sync", env={"WHEEL_VARIANTS_TARGET": target})
+        assert _installed(runner) == expected
+    runner.pdm("sync", "--only-keep", env={"WHEEL_VARIANTS_TARGET": "gpu"})
+    assert _installed(runner) == GPU_SET
+
+
 def _lock(runner: PdmRunner) -> dict:
     return tomlkit.parse((runner.project / "pdm.lock").read_text()).unwrap()
 
@@ -128,14 +142,7 @@ def test_each_target_installs_its_own_dependency_set_from_one_lock(layout: str, 
     assert f"    gpulib: {gpu['files'][0]['file']}" in text
     assert "  +cuda-runtime -cpu-extra" in text
 
-    for target, expected in (
-        ("gpu", {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper"}),
-        ("cpu", {"gpulib", "shared-dep", "cpu-extra"}),
-    ):
-        shutil.rmtree(runner.project / ".venv")  # each teammate's own machine
-        runner.create_venv()
-        runner.pdm("sync", env={"WHEEL_VARIANTS_TARGET": target})
-        assert _installed(runner) == expected
+    _install_each_target(runner)
     assert (runner.project / "pdm.lock").read_bytes() == lock_bytes
 
     # Locked again on the CUDA box: the same packages, and each label still gets its own needs.
@@ -197,14 +204,7 @@ def test_a_pylock_toml_holds_each_labels_dependencies_and_installs_them(
     assert list(wheel["hashes"]) == ["sha256"]
     lock_bytes = (runner.project / "pylock.toml").read_bytes()
 
-    for target, expected in (
-        ("gpu", {"gpulib", "shared-dep", "cuda-runtime", "cuda-helper"}),
-        ("cpu", {"gpulib", "shared-dep", "cpu-extra"}),
-    ):
-        shutil.rmtree(runner.project / ".venv")
-        runner.create_venv()
-        runner.pdm("sync", env={"WHEEL_VARIANTS_TARGET": target})
-        assert _installed(runner) == expected
+    _install_each_target(runner)
     assert (runner.project / "pylock.toml").read_bytes() == lock_bytes
 
     # Locked again on the CUDA box: the same packages, and each label still gets its own needs.
