@@ -26,14 +26,14 @@ from typing import TYPE_CHECKING, Any
 
 from wheel_variants.errors import VariantsError
 from wheel_variants.filename import WheelFilename
-from wheel_variants.ordering import Ordering, order_variants
-from wheel_variants.packages import normalize_name
+from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
     from unearth import Link, PackageFinder
     from unearth.evaluator import Evaluator, Package
 
     from wheel_variants.metadata import VariantsMetadata
+    from wheel_variants.ordering import Ordering
     from wheel_variants.supported import SupportedProperties
 
 __all__ = ["ReleaseVariants", "VariantWheels", "adapt_finder", "split_label"]
@@ -119,7 +119,9 @@ class VariantWheels:
         document = reference.get("document") if isinstance(reference, Mapping) else None
         if not isinstance(document, Mapping):
             return None
+        # Imported here: only a release with variant wheels needs them.
         from wheel_variants.metadata import metadata_from_dict
+        from wheel_variants.ordering import order_variants
 
         url = str(reference.get("url", "pdm.lock"))
         metadata = metadata_from_dict(document, url)
@@ -132,6 +134,7 @@ class VariantWheels:
         cached = self._by_url.get(url)
         if cached is None:
             from wheel_variants.metadata import parse_metadata
+            from wheel_variants.ordering import order_variants
 
             data = _fetch(session, link)
             digest = hashlib.sha256(data).hexdigest()

@@ -22,11 +22,12 @@ which is why the plugin re-adds them on every write (:func:`lock_variants_table`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wheel_variants.packages import normalize_name
+from wheel_variants.names import normalize_name
 
-from .plan import VariantPlan
+if TYPE_CHECKING:
+    from .plan import VariantPlan
 
 __all__ = [
     "KEY",
