@@ -103,18 +103,11 @@ def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candid
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
-    from ._pdm import filter_hashes, locked_file_names
-    from .lockchoice import choose_locked_label, describe_locked, describe_supported
+    from ._pdm import filter_hashes
+    from .lockchoice import choose_for_candidate, describe_locked, describe_supported
 
-    spec = environment.spec
     supported = project.variant_wheels().supported
-    choice = choose_locked_label(
-        record,
-        locked_file_names(candidate),
-        supported,
-        spec.markers_with_defaults(),
-        lambda name: spec.wheel_compatibility(name) is not None,
-    )
+    choice = choose_for_candidate(record, candidate, supported, environment.spec)
     if not filter_hashes(candidate, choice.allowed):
         machine = describe_supported(supported)
         raise PdmUsageError(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from wheel_variants.supported import SupportedProperties
 
-__all__ = ["LockedChoice", "choose_locked_label", "describe_locked", "describe_supported"]
+__all__ = ["LockedChoice", "choose_for_candidate", "choose_locked_label", "describe_locked", "describe_supported"]
 
 PEP825 = "pep825"
 
@@ -98,6 +98,21 @@ def choose_locked_label(
                 fitting.add(split[1])
     label = next((label for label in ordering.ordered if label in fitting), None)
     return LockedChoice(label, frozenset(allowed), ordering.ordered, tuple(sorted(rejected)))
+
+
+def choose_for_candidate(
+    record: Mapping[str, Any], candidate: Any, supported: SupportedProperties, spec: Any
+) -> LockedChoice:
+    """:func:`choose_locked_label` for a locked PDM candidate on the environment *spec* (an ``EnvSpec``)."""
+    from ._pdm import locked_file_names
+
+    return choose_locked_label(
+        record,
+        locked_file_names(candidate),
+        supported,
+        spec.markers_with_defaults(),
+        lambda filename: spec.wheel_compatibility(filename) is not None,
+    )
 
 
 def describe_locked(record: Mapping[str, Any]) -> str:

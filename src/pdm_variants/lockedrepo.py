@@ -41,8 +41,8 @@ def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[
 
 def adapt_locked_repository(project: Any, repository: LockedRepository, document: Mapping[str, Any]) -> None:
     """Give *repository* (read from *document*) the chosen labels' dependencies, in place."""
-    from ._pdm import locked_file_names, with_mixin
-    from .lockchoice import choose_locked_label
+    from ._pdm import with_mixin
+    from .lockchoice import choose_for_candidate
     from .lockdata import locked_records
 
     records = locked_records(document)
@@ -51,19 +51,12 @@ def adapt_locked_repository(project: Any, repository: LockedRepository, document
         return
     spec = repository.env_spec
     supported = project.variant_wheels().supported
-    markers = spec.markers_with_defaults()
     for key, package in list(repository.packages.items()):
         requirement = package.candidate.req
         labels = per_label.get(requirement.key or "")
         if not labels or requirement.extras:
             continue
-        choice = choose_locked_label(
-            records[requirement.key or ""],
-            locked_file_names(package.candidate),
-            supported,
-            markers,
-            lambda filename: spec.wheel_compatibility(filename) is not None,
-        )
+        choice = choose_for_candidate(records[requirement.key or ""], package.candidate, supported, spec)
         if choice.label in labels:
             repository.packages[key] = dataclasses.replace(package, dependencies=labels[choice.label])
     with_mixin(repository, _ReachableOnly)

@@ -26,6 +26,7 @@ def variants_table(
     from wheel_variants.config import TargetSpec
 
     from ._pdm import lock_packages
+    from .labeldeps import lock_label_dependencies
     from .lockdata import SCHEMA, lock_variants_table, locked_records, shared_files
     from .pep825 import pep825_records
     from .pylock import as_lock_document
@@ -51,8 +52,6 @@ def variants_table(
     if not packages:
         return None
     table["packages"] = dict(sorted(packages.items()))
-    from .labeldeps import lock_label_dependencies
-
     lock_label_dependencies(project, document, table["packages"])
     if targets:
         table["targets"] = target_records(targets, table, _files_by_package(entries))
