@@ -8,6 +8,7 @@ user's ``pyproject.toml``, where it overrides the catalog package by package::
 
     [tool.wheel-variants.packages.llama-cpp-python]
     namespace-priorities = ["nvidia", "apple"]          # optional; default: order of first use
+    identical-filenames = true                          # optional: every index has the same file names
 
     [tool.wheel-variants.packages.llama-cpp-python.variants.cu124]
     index = "{llama-cpp}/cu124"                         # "{name}" expands an index base
@@ -51,7 +52,7 @@ __all__ = [
 INDEX_BASE_ENV_PREFIX = "WHEEL_VARIANTS_INDEX_BASE_"
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
-_PACKAGE_KEYS = frozenset({"namespace-priorities", "variants"})
+_PACKAGE_KEYS = frozenset({"namespace-priorities", "variants", "identical-filenames"})
 _VARIANT_KEYS = frozenset({"index", "properties", "marker", "build"})
 _BUILD_KEYS = frozenset({"env", "config-settings"})
 
@@ -112,6 +113,9 @@ class PackageVariants:
     variants: tuple[IndexVariant, ...]
     namespace_priorities: tuple[str, ...]
     origin: str
+    # Every backend index publishes the same version and file name (no local version), so an
+    # installer that compares names and versions keeps the old build when the index changes.
+    identical_filenames: bool = False
 
     def variant(self, label: str) -> IndexVariant | None:
         for candidate in self.variants:
@@ -240,10 +244,17 @@ def _package(
         missing = [ns for ns in used if ns not in order]
         if missing:
             problems.append(f"{where}.namespace-priorities: lacks namespace(s) {missing} that variants use")
+    identical = body.get("identical-filenames", False)
+    if not isinstance(identical, bool):
+        problems.append(f"{where}.identical-filenames: expected true or false, got {identical!r}")
     if len(problems) != before:
         return None
     return PackageVariants(
-        name=normalize_name(name), variants=tuple(variants), namespace_priorities=tuple(order), origin=origin
+        name=normalize_name(name),
+        variants=tuple(variants),
+        namespace_priorities=tuple(order),
+        origin=origin,
+        identical_filenames=identical is True,
     )
 
 
