@@ -11,6 +11,7 @@ import functools
 import io
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -25,7 +26,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SUPPORTED",
     "add_to_record",
+    "chain_core_classes",
     "check_pdm_version",
+    "http_error_url",
+    "http_errors",
+    "http_module",
+    "missing_seams",
     "dist_info_path",
     "filter_hashes",
     "locked_file_names",
@@ -60,6 +66,193 @@ def check_pdm_version(version: str) -> str | None:
         f"wheel-variants: PDM {version} is not supported (supported: >={low[0]}.{low[1]},<{high[0]}.{high[1]}); "
         "the variant plugin is disabled"
     )
+
+
+# -- PDM's HTTP client ------------------------------------------------------------------------
+
+
+def http_module() -> ModuleType:
+    """The HTTP library behind PDM's session (``project.environment.session``): ``httpx2`` since
+    PDM 2.29.4, ``httpx`` before. Its responses and exceptions are that library's types, so
+    catching ``httpx.HTTPError`` misses them on 2.29.4 even where ``httpx`` is importable.
+    Internal: the module ``pdm.models.session`` imports (verified on 2.26.0, 2.29.3, 2.29.4)."""
+    import pdm.models.session as session
+
+    for name in ("httpx2", "httpx"):
+        module = getattr(session, name, None)
+        if isinstance(module, ModuleType) and isinstance(getattr(module, "HTTPError", None), type):
+            return module
+    raise ImportError("pdm.models.session uses neither httpx2 nor httpx")
+
+
+def http_errors() -> tuple[type[BaseException], ...]:
+    """What PDM's session raises for a transport or status failure (``except http_errors():``)."""
+    return (http_module().HTTPError,)
+
+
+def http_error_url(error: BaseException) -> str | None:
+    """The URL of the request an HTTP error is about, when it carries one."""
+    try:
+        return str(error.request.url)  # type: ignore[attr-defined]
+    except (AttributeError, RuntimeError):  # RuntimeError: httpx's error without a request
+        return None
+
+
+# -- feature detection ------------------------------------------------------------------------
+
+
+def _attributes(module: str, owner: str | None, *names: str) -> Callable[[], bool]:
+    def check() -> bool:
+        import importlib
+
+        target: Any = importlib.import_module(module)
+        if owner is not None:
+            target = getattr(target, owner)
+        return all(hasattr(target, name) for name in names)
+
+    return check
+
+
+def _http_client() -> bool:
+    return http_module() is not None
+
+
+def _toml_access() -> bool:
+    import pdm.project.toml_file as toml_file
+
+    # open_for_read/open_for_write since 2.26.2; before, TOMLBase kept the document in ``_data``.
+    if hasattr(getattr(toml_file, "TOMLFile", None), "open_for_read"):
+        return True
+    base = getattr(toml_file, "TOMLBase", None)
+    return base is not None and "_data" in base.__init__.__code__.co_names
+
+
+def _repository_config() -> bool:
+    import dataclasses
+
+    from pdm._types import RepositoryConfig
+
+    fields = {field.name for field in dataclasses.fields(RepositoryConfig)}
+    return {"config_prefix", "name", "url", "include_packages", "exclude_packages"} <= fields
+
+
+#: Each PDM or unearth name the plugin relies on, as ``(what, check)``; the versions each was
+#: verified on are in the docstrings of the helpers above and in ``docs/pdm.md``.
+SEAMS: tuple[tuple[str, Callable[[], bool]], ...] = (
+    ("pdm.models.session's HTTP client (httpx2 or httpx)", _http_client),
+    ("pdm._types.RepositoryConfig fields", _repository_config),
+    ("pdm.utils.filtered_sources", _attributes("pdm.utils", None, "filtered_sources")),
+    ("pdm.models.markers.EnvSpec.from_spec", _attributes("pdm.models.markers", "EnvSpec", "from_spec")),
+    ("pdm.project.toml_file.TOMLFile data access", _toml_access),
+    (
+        "pdm.project.Project methods",
+        _attributes(
+            "pdm.project",
+            "Project",
+            "get_sources",
+            "write_lockfile",
+            "get_locked_repository",
+            "get_synchronizer",
+            "get_environment",
+            "get_resolver",
+            "make_wheel_cache",
+            "package_cache",
+            "make_candidate_info_cache",
+        ),
+    ),
+    ("pdm.formats.pylock.PyLockConverter", _attributes("pdm.formats.pylock", "PyLockConverter", "convert")),
+    ("pdm.models.repositories.lock.LockedRepository", _attributes("pdm.models.repositories.lock", "LockedRepository", "add_package")),
+    (
+        "pdm.models.caches.CandidateInfoCache internals",
+        _attributes("pdm.models.caches", "CandidateInfoCache", "_get_key", "_write_cache"),
+    ),
+    ("pdm.environments.BaseEnvironment.get_finder", _attributes("pdm.environments", "BaseEnvironment", "get_finder")),
+    (
+        "pdm.models.finder.PDMPackageFinder internals",
+        _attributes(
+            "pdm.models.finder",
+            "PDMPackageFinder",
+            "build_evaluator",
+            "_evaluate_links",
+            "_find_packages",
+            "_sort_key",
+            "find_matches",
+            "download_and_unpack",
+        ),
+    ),
+    ("unearth.evaluator.Evaluator.evaluate_link", _attributes("unearth.evaluator", "Evaluator", "evaluate_link")),
+    (
+        "pdm.installers.BaseSynchronizer internals",
+        _attributes("pdm.installers", "BaseSynchronizer", "_should_update", "synchronize"),
+    ),
+    ("pdm.installers.InstallManager.install", _attributes("pdm.installers", "InstallManager", "install")),
+)
+
+
+def missing_seams() -> list[str]:
+    """The :data:`SEAMS` this PDM lacks (empty when the plugin can run)."""
+    missing = []
+    for what, check in SEAMS:
+        try:
+            present = check()
+        except (ImportError, AttributeError, TypeError):
+            present = False
+        if not present:
+            missing.append(what)
+    return missing
+
+
+# -- classes on ``core`` ----------------------------------------------------------------------
+
+
+class _ChainedClass:
+    """A ``Core`` attribute that holds a class (``project_class``, ``install_manager_class``,
+    ``repository_class``) and always answers it subclassed by the plugin's factory.
+
+    Whatever is set on the instance or patched onto ``Core`` itself, before or after the plugin
+    loaded (another plugin, PDM's own test doubles), is what the plugin's subclass extends: the
+    factory runs on the class in effect at each read (memoised per class).
+    """
+
+    def __init__(self, name: str, make: Callable[[type], type]) -> None:
+        self.name = name
+        self.make = make
+        self.made: dict[type, type] = {}
+
+    def _current(self, owner: type, core: Any) -> type:
+        if core is not None and self.name in core.__dict__:
+            value: type = core.__dict__[self.name]
+            return value
+        for klass in owner.__mro__:
+            found = klass.__dict__.get(self.name)
+            if found is not None and found is not self:
+                return found  # type: ignore[no-any-return]
+        raise AttributeError(self.name)
+
+    def __get__(self, core: Any, owner: type) -> type:
+        base = self._current(owner, core)
+        made = self.made.get(base)
+        if made is None:
+            made = self.made[base] = self.make(base)
+        return made
+
+    def __set__(self, core: Any, value: type) -> None:
+        core.__dict__[self.name] = value
+
+    def __delete__(self, core: Any) -> None:
+        core.__dict__.pop(self.name, None)
+
+
+def chain_core_classes(core: Any, factories: Mapping[str, Callable[[type], type]]) -> None:
+    """Make each ``core.<name>`` answer ``factories[name](<the class in effect>)``, by switching
+    *core* to a subclass of its own class that holds a :class:`_ChainedClass` per name (a plain
+    instance attribute would hide a later ``mocker.patch.object(Core, ...)``)."""
+    cls = type(core)
+    current = {name: core.__dict__[name] for name in factories if name in core.__dict__}
+    namespace: dict[str, Any] = {name: _ChainedClass(name, make) for name, make in factories.items()}
+    core.__class__ = type(f"Variants{cls.__name__}", (cls,), namespace)
+    for name, value in current.items():  # instance values set before us stay the base
+        core.__dict__[name] = value
 
 
 def make_source(name: str, url: str, include_packages: Iterable[str]) -> RepositoryConfig:

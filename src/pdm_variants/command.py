@@ -44,10 +44,15 @@ class VariantsCommand(BaseCommand):
         from .targetcommand import add_target_arguments
 
         subparsers = parser.add_subparsers(
-            title="commands", dest="variants_command", metavar="{show,add-target,uv,cache}"
+            title="commands", dest="variants_command", metavar="{show,doctor,add-target,uv,cache}"
         )
         show = subparsers.add_parser("show", help="Supported properties and per-package variant ranking")
         show.add_argument("--json", action="store_true", help="print a JSON document")
+        subparsers.add_parser(
+            "doctor",
+            help="Check the plugin on this PDM (versions, seams), detection, configuration and the lock; "
+            "exit 1 on a problem",
+        )
         add_target_arguments(
             subparsers.add_parser(
                 "add-target", help="Declare this machine as a team target (then `pdm lock` locks it for everyone)"
@@ -61,6 +66,19 @@ class VariantsCommand(BaseCommand):
         add_cache_arguments(subparsers.add_parser("cache", help="List or clear built wheels by package and label"))
 
     def handle(self, project: Project, options: argparse.Namespace) -> None:
+        if options.variants_command == "doctor":
+            from .doctor import run_doctor
+
+            code = run_doctor(project)
+            if code:
+                raise SystemExit(code)
+            return
+        off = getattr(project.core, "_wheel_variants_off", None)
+        if off is not None:
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            raise PdmUsageError(escape(off))
         if options.variants_command == "uv":
             _generate_uv_config(project, options)
             return

@@ -152,12 +152,12 @@ class VariantWheels:
 def _fetch(session: Any, link: Link) -> bytes:
     if link.is_file:
         return Path(link.file_path).read_bytes()
-    import httpx  # PDM's session is an httpx client
+    from ._pdm import http_errors
 
     try:
         response = session.get(link.normalized)
         response.raise_for_status()
-    except httpx.HTTPError as error:
+    except http_errors() as error:
         raise VariantsError(f"{link.url_without_fragment}: cannot fetch variants JSON ({error})") from None
     content: bytes = response.content
     return content

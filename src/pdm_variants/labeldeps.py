@@ -171,9 +171,9 @@ def _wheel_metadata(session: Any, link: Link) -> Message:
     import zipfile
     from pathlib import Path
 
-    import httpx  # PDM's session is an httpx client
-
     from wheel_variants.errors import VariantsError
+
+    from ._pdm import http_errors
 
     url = link.url_without_fragment
     try:
@@ -194,7 +194,7 @@ def _wheel_metadata(session: Any, link: Link) -> Message:
                 if len(names) != 1:
                     raise VariantsError(f"{url}: expected one .dist-info/METADATA, found {len(names)}")
                 return email.parser.BytesParser().parsebytes(wheel.read(names[0]))
-    except (httpx.HTTPError, OSError, zipfile.BadZipFile) as error:
+    except (*http_errors(), OSError, zipfile.BadZipFile) as error:
         raise VariantsError(f"{url}: cannot read the wheel's metadata ({error})") from None
 
 

@@ -117,10 +117,11 @@ def fetch_locked_files(
     Raises ``PdmUsageError`` with one line on the first file that is missing, changed or
     unreachable. *labels* maps package names to the variant label being installed.
     """
-    import httpx
     from pdm.exceptions import CandidateNotFound, PdmUsageError
     from rich.markup import escape
     from unearth.errors import HashMismatchError, UnpackError
+
+    from ._pdm import http_error_url, http_errors
 
     project = environment.project
     for candidate in candidates:
@@ -139,11 +140,8 @@ def fetch_locked_files(
             link = prepared.link
             url = link.redacted if link is not None else ", ".join(_index_urls(project, key))
             message = download_failed_message(url, what, error)
-        except httpx.HTTPError as error:
-            try:
-                url = str(error.request.url)
-            except RuntimeError:  # httpx: the error carries no request
-                url = ", ".join(_index_urls(project, key))
+        except http_errors() as error:
+            url = http_error_url(error) or ", ".join(_index_urls(project, key))
             message = unreachable_message(url, what, error)
         else:
             continue

@@ -38,11 +38,11 @@ def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
         __wheel_variants__ = True
 
         def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
-            import httpx
+            from ._pdm import http_errors
 
             try:
                 return super().find_candidates(requirement, *args, **kwargs)  # type: ignore[no-any-return]
-            except httpx.HTTPError as error:
+            except http_errors() as error:
                 name = requirement.key
                 route = _route(self.environment.project, name)
                 if route is None or name is None:

@@ -32,6 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
             "variant wins and why, label wheels and write index metadata."
         ),
     )
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"wheel-variants {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(subparsers)
