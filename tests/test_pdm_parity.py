@@ -56,9 +56,7 @@ def _session(base: Path, server: IndexServer, env: dict[str, str]) -> dict[str, 
     return observed
 
 
-def test_plain_project_is_byte_identical_with_the_plugin_on_and_off(
-    tmp_path: Path, index_server: IndexServer
-) -> None:
+def test_plain_project_is_byte_identical_with_the_plugin_on_and_off(tmp_path: Path, index_server: IndexServer) -> None:
     _publish(index_server, tmp_path)
     # Both projects are called "project" (PdmRunner), so `pdm init` writes the same pyproject.
     off = _session(tmp_path / "off", index_server, {"WHEEL_VARIANTS_PDM_DISABLE": "1"})

@@ -103,7 +103,8 @@ def test_missing_seam_warns_once_and_stays_off(monkeypatch: pytest.MonkeyPatch, 
     pdm_variants.plugin(core)
     pdm_variants.plugin(core)
     assert core.ui.warnings == [
-        "wheel-variants: PDM " + __import__("pdm.__version__").__version__.__version__
+        "wheel-variants: PDM "
+        + __import__("pdm.__version__").__version__.__version__
         + " lacks pdm.example.moved; the variant plugin is off (`pdm variants doctor` shows the details)"
     ]
     assert type(core) is Core

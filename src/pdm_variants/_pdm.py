@@ -161,7 +161,10 @@ SEAMS: tuple[tuple[str, Callable[[], bool]], ...] = (
         ),
     ),
     ("pdm.formats.pylock.PyLockConverter", _attributes("pdm.formats.pylock", "PyLockConverter", "convert")),
-    ("pdm.models.repositories.lock.LockedRepository", _attributes("pdm.models.repositories.lock", "LockedRepository", "add_package")),
+    (
+        "pdm.models.repositories.lock.LockedRepository",
+        _attributes("pdm.models.repositories.lock", "LockedRepository", "add_package"),
+    ),
     (
         "pdm.models.caches.CandidateInfoCache internals",
         _attributes("pdm.models.caches", "CandidateInfoCache", "_get_key", "_write_cache"),
