@@ -258,7 +258,9 @@ def test_inputs_and_namespace_tables_mix_and_say_their_source() -> None:
 
 def test_unknown_input_is_one_line_naming_the_key_and_listing_the_known_ones() -> None:
     (line,) = config_error({"targets": {"alice": {"cuda-version": "12.8"}}})
-    assert line == f"{PREFIX}.cuda-version: unknown provider input; known inputs: {', '.join(INPUT_KEYS)}"
+    known = ", ".join(INPUT_KEYS)
+    hint = "did you mean 'rocm-version'?"
+    assert line == f"{PREFIX}.cuda-version: unknown provider input; {hint} (known inputs: {known})"
     assert "cuda-driver, sm-arch, gfx-arch, rocm-version" in line
 
 
@@ -307,7 +309,7 @@ def test_every_problem_of_the_table_is_reported_together() -> None:
     lines = config_error(table)
     assert lines == [
         "[tool.wheel-variants] trusted-providers: expected a list of non-empty strings, got 'x'",
-        f"{PREFIX}.sm-ach: unknown provider input; known inputs: {', '.join(INPUT_KEYS)}",
+        f"{PREFIX}.sm-ach: unknown provider input; did you mean 'sm-arch'? (known inputs: {', '.join(INPUT_KEYS)})",
         f"{PREFIX}.cuda-driver: expected {INPUT_KEYS['cuda-driver'][1]}, got 'twelve'",
         f"{PREFIX}.rocm-version: needs gfx-arch as well (ROCm without an AMD GPU supports nothing)",
         f"{PREFIX}: give x86-64-level or x86-64-flags, not both (the flags decide the level)",

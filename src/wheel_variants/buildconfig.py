@@ -27,6 +27,7 @@ from .errors import InvalidLabelError, InvalidMetadataError, located
 from .filename import NULL_LABEL, validate_label
 from .metadata import SCHEMA_V0_2, VariantsMetadata, metadata_from_dict
 from .properties import VariantProperty
+from .suggest import did_you_mean
 from .variant import Variant
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
 ]
 
 VARIANT_TABLE = "[variant]"
+StaticFeatures = tuple[tuple[str, tuple[str, ...]], ...]
 _VARIANT_KEYS = frozenset({"$schema", "default-priorities", "providers", "variants"})
 _BUILD_KEYS = frozenset({"env", "dependencies", "artifacts"})
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -100,8 +102,9 @@ def parse_variant_table(pyproject: Mapping[str, Any], source: str = "pyproject.t
         raise InvalidMetadataError(f"{source}: {VARIANT_TABLE} must be a table, got {type(table).__name__}")
     unknown = sorted(set(table) - _VARIANT_KEYS)
     if unknown:
+        hint = did_you_mean(unknown[0], _VARIANT_KEYS)
         raise InvalidMetadataError(
-            f"{source}: unknown key(s) {unknown} in {VARIANT_TABLE}; expected {sorted(_VARIANT_KEYS)}"
+            f"{source}: unknown key(s) {unknown} in {VARIANT_TABLE}{hint}; expected {sorted(_VARIANT_KEYS)}"
         )
     schema = table.get("$schema", SCHEMA_V0_2)
     header = {
@@ -118,7 +121,10 @@ def parse_variant_table(pyproject: Mapping[str, Any], source: str = "pyproject.t
         raise InvalidMetadataError(
             f"{source}: {VARIANT_TABLE} variants must be a table of labels, got {type(declared).__name__}"
         )
-    variants = tuple(_parse_variant(label, data, shell.namespace_priorities) for label, data in declared.items())
+    static = {name: info.static_properties for name, info in shell.providers if info.static_properties is not None}
+    variants = tuple(
+        _parse_variant(label, data, shell.namespace_priorities, static) for label, data in declared.items()
+    )
     return VariantsMetadata(
         schema=shell.schema,
         namespace_priorities=shell.namespace_priorities,
@@ -127,23 +133,40 @@ def parse_variant_table(pyproject: Mapping[str, Any], source: str = "pyproject.t
     )
 
 
-def _parse_variant(label: object, data: object, namespaces: tuple[str, ...]) -> Variant:
+def _parse_variant(
+    label: object, data: object, namespaces: tuple[str, ...], static: Mapping[str, StaticFeatures]
+) -> Variant:
     where = f"{VARIANT_TABLE} variants.{label}"
     validate_label(label, where)
     assert isinstance(label, str)
     variant = Variant.from_dict(label, data, where)
-    check_variant(variant, namespaces, where)
+    check_variant(variant, namespaces, where, static)
     return variant
 
 
-def check_variant(variant: Variant, namespaces: Sequence[str], where: str) -> None:
-    """Refuse namespaces missing from *namespaces* and several values for a known single-value feature."""
+def check_variant(
+    variant: Variant, namespaces: Sequence[str], where: str, static: Mapping[str, StaticFeatures] | None = None
+) -> None:
+    """Refuse namespaces missing from *namespaces*, features their namespace does not know (a
+    built-in namespace's vocabulary; the features of a *static* provider) and several values for
+    a known single-value feature."""
+    from .providers.vocabulary import check_features, unknown_feature
+
     for namespace in sorted(variant.namespaces):
         if namespace not in namespaces:
             raise InvalidMetadataError(
                 f"namespace {namespace!r}{located(f'{where}.{namespace}')} is not declared in "
                 f"{VARIANT_TABLE} default-priorities.namespace {list(namespaces)}"
             )
+    static = static or {}
+    for prop in sorted(variant.properties):
+        path = f"{where}.{prop.namespace}.{prop.feature}"
+        if prop.namespace not in static:
+            check_features((prop,), path)  # a built-in namespace: its providers' vocabulary
+            continue
+        features = [feature for feature, _ in static[prop.namespace]]
+        if prop.feature not in features:
+            raise InvalidMetadataError(unknown_feature(prop.namespace, prop.feature, features, path, "static"))
     for feature, values in sorted(variant.values_by_feature().items()):
         if len(values) > 1 and (feature.namespace, feature.feature) in KNOWN_SINGLE_VALUE_FEATURES:
             raise InvalidMetadataError(
@@ -170,15 +193,16 @@ def parse_build_settings(
         validate_label(label, path)
         if label not in known_labels and label != NULL_LABEL:
             raise InvalidLabelError(
-                f"unknown variant label {label!r}{located(path)}: declare it as "
-                f"[variant.variants.{label}] (declared: {list(known_labels)})"
+                f"unknown variant label {label!r}{located(path)}{did_you_mean(label, known_labels)} "
+                f"(declared: {list(known_labels)}; declare it as [variant.variants.{label}])"
             )
         if not isinstance(entry, Mapping):
             raise InvalidMetadataError(f"expected a table{located(path)}, got {type(entry).__name__}")
         unknown = sorted(set(entry) - _BUILD_KEYS)
         if unknown:
+            hint = did_you_mean(unknown[0], _BUILD_KEYS)
             raise InvalidMetadataError(
-                f"unknown key(s) {unknown}{located(path)}; expected some of {sorted(_BUILD_KEYS)}"
+                f"unknown key(s) {unknown}{located(path)}{hint}; expected some of {sorted(_BUILD_KEYS)}"
             )
         result[label] = VariantBuildSettings(
             label=label,
@@ -249,8 +273,8 @@ def plan_variant_build(
         )
     if metadata.variant(label) is None:
         raise InvalidLabelError(
-            f"unknown variant label {label!r} requested: {source} declares {list(labels)} "
-            f"in {VARIANT_TABLE} variants (and {NULL_LABEL!r} is always available)"
+            f"unknown variant label {label!r} requested{did_you_mean(label, (*labels, NULL_LABEL))}: "
+            f"{source} declares {list(labels)} in {VARIANT_TABLE} variants (and {NULL_LABEL!r} is always available)"
         )
     return VariantBuild(
         label=label,
@@ -276,9 +300,10 @@ def labelling_metadata(
     if properties is None:
         chosen = declared.variant(label)
         if chosen is None and label != NULL_LABEL:
+            labels = declared_labels(declared)
             raise InvalidLabelError(
-                f"unknown variant label {label!r}: {source} declares {list(declared_labels(declared))}; "
-                "pass its properties with -p 'namespace :: feature :: value'"
+                f"unknown variant label {label!r}{did_you_mean(label, labels)}: {source} declares "
+                f"{list(labels)}; pass its properties with -p 'namespace :: feature :: value'"
             )
         chosen = chosen or Variant(label=NULL_LABEL)
     else:
@@ -289,7 +314,8 @@ def labelling_metadata(
                 f"variant label {label!r} is declared in {source} as {existing.describe()}, "
                 f"but the command line gives {chosen.describe()}"
             )
-    check_variant(chosen, declared.namespace_priorities, where)
+    static = {name: info.static_properties for name, info in declared.providers if info.static_properties is not None}
+    check_variant(chosen, declared.namespace_priorities, where, static)
     return VariantsMetadata(
         schema=declared.schema,
         namespace_priorities=declared.namespace_priorities,

@@ -1,7 +1,8 @@
 """The ``[tool.wheel-variants]`` table of ``pyproject.toml``: a typed model with located errors.
 
-Only the keys detection needs live here so far; other parts of the project add theirs. Unknown
-keys are left alone (another part may own them)::
+The keys detection needs live here; ``index-bases`` and ``packages`` are read by ``packages.py``,
+``uv`` by ``uvconfig.py``. Every key of the table is one of :data:`TOOL_KEYS`: a misspelled key
+is an error with a did-you-mean (:func:`check_tool_table`), never silently ignored::
 
     [tool.wheel-variants]
     trusted-providers = ["my-variant-provider"]   # distribution names (see trust.py)
@@ -42,9 +43,32 @@ from .errors import VariantsError
 from .supported import SupportedProperties
 from .target_inputs import ProviderInputs, input_hint, input_namespaces, parse_inputs
 
-__all__ = ["ConfigError", "TargetSpec", "VariantsConfig", "find_pyproject", "parse_config", "read_config"]
+__all__ = [
+    "TOOL_KEYS",
+    "ConfigError",
+    "TargetSpec",
+    "VariantsConfig",
+    "check_tool_table",
+    "find_pyproject",
+    "parse_config",
+    "read_config",
+    "tool_table_problems",
+]
 
 _PREFIX = "[tool.wheel-variants]"
+
+#: Every key ``[tool.wheel-variants]`` may hold, and the module that reads it.
+TOOL_KEYS: dict[str, str] = {
+    "trusted-providers": "config",
+    "targets": "config",
+    "index-bases": "packages",
+    "packages": "packages",
+    "uv": "uvconfig",
+}
+_TARGET_KEYS = ("file", "platform")
+
+#: Upper bound on a pyproject.toml or a target file read here.
+MAX_CONFIG_BYTES = 16 * 1024 * 1024
 
 
 class ConfigError(VariantsError):
@@ -83,12 +107,31 @@ def parse_config(table: Mapping[str, Any] | None, project_dir: str = ".") -> Var
         return VariantsConfig(project_dir=project_dir)
     if not isinstance(table, Mapping):
         raise ConfigError(f"{_PREFIX} must be a table, not {type(table).__name__}")
-    problems: list[str] = []
+    problems = tool_table_problems(table)
     trusted = _string_list(table.get("trusted-providers", []), "trusted-providers", problems)
     targets = _targets(table.get("targets", {}), problems)
     if problems:
         raise ConfigError("\n".join(problems))
     return VariantsConfig(trusted_providers=tuple(trusted), targets=tuple(targets), project_dir=project_dir)
+
+
+def tool_table_problems(table: Mapping[str, Any]) -> list[str]:
+    """One line per unknown key of ``[tool.wheel-variants]``, each with a did-you-mean."""
+    from .suggest import unknown_key
+
+    return [unknown_key(key, TOOL_KEYS, _PREFIX) for key in table if key not in TOOL_KEYS]
+
+
+def check_tool_table(table: object) -> None:
+    """Raise ConfigError when ``[tool.wheel-variants]`` (None: absent) is not a table or holds an
+    unknown key: ``[tool.wheel-variants]: unknown key 'targts'; did you mean 'targets'? (...)``."""
+    if table is None:
+        return
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{_PREFIX} must be a table, not {type(table).__name__}")
+    problems = tool_table_problems(table)
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def _string_list(value: object, key: str, problems: list[str]) -> list[str]:
@@ -146,9 +189,17 @@ def _check_namespace(namespace: object, features: object, where: str, problems: 
         problems.append(f"{_PREFIX} {where}: expected a table of feature = [values], got {features!r}{hint}")
         return
     try:
-        SupportedProperties.from_dict({namespace: features})  # type: ignore[dict-item]
+        properties = SupportedProperties.from_dict({namespace: features})  # type: ignore[dict-item]
     except VariantsError as error:
         problems.append(f"{_PREFIX} {where}: {error}")
+        return
+    from .providers.vocabulary import BUILTIN_FEATURES, unknown_feature
+
+    known = BUILTIN_FEATURES.get(str(namespace))
+    for feature in properties.features:
+        if known is not None and feature.feature not in known:
+            line = unknown_feature(feature.namespace, feature.feature, known, "", "built-in")
+            problems.append(f"{_PREFIX} {where}: {line}")
 
 
 def find_pyproject(start: str | os.PathLike[str] | None = None) -> str | None:
@@ -168,10 +219,11 @@ def read_config(pyproject: str | os.PathLike[str] | None) -> VariantsConfig:
     """Read and validate ``[tool.wheel-variants]`` of a ``pyproject.toml`` (None: no config)."""
     if pyproject is None:
         return VariantsConfig()
+    from .boundedio import read_regular_file
+
     path = os.fspath(pyproject)
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
+        data = read_regular_file(path, MAX_CONFIG_BYTES)
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror}") from None
     document = _load_toml(data.decode("utf-8", "replace"), path)

@@ -7,6 +7,7 @@ names where the problem is (file, key path, option) and quotes the offending val
 from __future__ import annotations
 
 __all__ = [
+    "InputLimitError",
     "InvalidFilenameError",
     "InvalidLabelError",
     "InvalidMetadataError",
@@ -53,3 +54,7 @@ def located(where: str | None) -> str:
 
 class InvalidTomlError(VariantsError):
     """A TOML file (pyproject.toml, a target file, the catalog) does not parse."""
+
+
+class InputLimitError(VariantsError):
+    """Input that is too large, or not a regular file, was refused before reading it whole."""

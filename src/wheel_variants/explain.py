@@ -72,8 +72,11 @@ def collect_releases(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str,
 
 
 def _json_document(path: Path) -> tuple[str, VariantsMetadata, tuple[str, ...]]:
+    from .boundedio import read_regular_file
+    from .jsonload import MAX_JSON_BYTES
+
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_JSON_BYTES)
     except OSError as error:
         raise VariantsError(f"cannot read {path}: {error.strerror}") from None
     return path.name, parse_metadata(data, path.name), ()

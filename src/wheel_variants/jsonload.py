@@ -7,11 +7,12 @@ fixed schema shape, so no deeper structure is ever recursed into.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import InvalidMetadataError
 
-__all__ = ["MAX_JSON_BYTES", "load_json"]
+__all__ = ["MAX_JSON_BYTES", "load_json", "load_json_stream"]
 
 MAX_JSON_BYTES = 16 * 1024 * 1024
 
@@ -35,6 +36,14 @@ def load_json(data: str | bytes, source: str) -> Any:
         raise InvalidMetadataError(f"{source}: JSON nested too deeply") from None
     except _DuplicateKeyError as error:
         raise InvalidMetadataError(f"{source}: duplicate key {error.args[0]!r} in a JSON object") from None
+
+
+def load_json_stream(chunks: Iterable[bytes], source: str, limit: int = MAX_JSON_BYTES) -> Any:
+    """:func:`load_json` of a stream of byte chunks (an HTTP response's ``iter_content()``), read
+    with *limit*: a body that never ends fails once *limit* bytes arrived, not after."""
+    from .boundedio import read_limited
+
+    return load_json(read_limited(chunks, limit, source), source)
 
 
 class _DuplicateKeyError(Exception):

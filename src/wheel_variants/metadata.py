@@ -40,7 +40,7 @@ __all__ = [
 SCHEMA_V0_1 = "https://variants-schema.wheelnext.dev/peps/825/v0.1.1.json"
 SCHEMA_V0_2 = "https://variants-schema.wheelnext.dev/v0.2.0.json"
 
-_SCHEMA_VERSION = re.compile(r"/v(\d+)\.(\d+)\.(\d+)\.json$")
+_SCHEMA_VERSION = re.compile(r"/v([0-9]{1,9})\.([0-9]{1,9})\.([0-9]{1,9})\.json$")
 _PLUGIN_API = re.compile(r"[a-zA-Z0-9._]+( *: *[a-zA-Z0-9._]+)?")
 _PROVIDER_KEYS = frozenset({"requires", "plugin-api", "optional", "static-properties", "feature-order"})
 

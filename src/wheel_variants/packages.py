@@ -206,9 +206,9 @@ def _is_table_of(
     if not isinstance(value, Mapping):
         problems.append(f"{where}: expected a table, got {value!r}")
         return False
-    for key in value:
-        if key not in allowed:
-            problems.append(f"{where}: unknown key {key!r} (expected one of {sorted(allowed)})")
+    from .suggest import unknown_key
+
+    problems.extend(unknown_key(key, allowed, where) for key in value if key not in allowed)
     return True
 
 
@@ -278,9 +278,13 @@ def _variant(
     if not isinstance(raw, list):
         problems.append(f"{where}.properties: expected a list of 'namespace :: feature :: value', got {raw!r}")
     else:
+        from .providers.vocabulary import check_features
+
         for position, text in enumerate(raw):
             try:
-                properties.append(VariantProperty.parse(text, f"{where}.properties[{position}]"))
+                prop = VariantProperty.parse(text, f"{where}.properties[{position}]")
+                check_features((prop,), f"{where}.properties[{position}]")  # a misspelled built-in feature
+                properties.append(prop)
             except VariantsError as error:
                 problems.append(str(error))
     marker = spec.get("marker")
@@ -335,9 +339,9 @@ def _build(value: object, where: str, problems: list[str]) -> BuildSettings:
     if not isinstance(value, Mapping):
         problems.append(f"{where}: expected a table with 'env' and/or 'config-settings', got {value!r}")
         return BuildSettings()
-    for key in value:
-        if key not in _BUILD_KEYS:
-            problems.append(f"{where}: unknown key {key!r} (expected one of {sorted(_BUILD_KEYS)})")
+    from .suggest import unknown_key
+
+    problems.extend(unknown_key(key, _BUILD_KEYS, where) for key in value if key not in _BUILD_KEYS)
     return BuildSettings(
         env=_string_table(value.get("env", {}), f"{where}.env", problems),
         config_settings=_string_table(value.get("config-settings", {}), f"{where}.config-settings", problems),

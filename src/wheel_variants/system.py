@@ -22,13 +22,20 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
-__all__ = ["CommandResult", "SystemRoot", "SYSCTL_CAPTURE"]
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # typing is not imported on the `detect` fast path
+    from typing import IO
+
+__all__ = ["OUTPUT_LIMIT", "CommandResult", "SystemRoot", "SYSCTL_CAPTURE", "run_command"]
 
 #: File name of a captured ``sysctl`` dump at the root of a captured macOS tree.
 SYSCTL_CAPTURE = "sysctl.txt"
 
 #: Upper bound on what one probe reads from one file (``/proc/cpuinfo`` of a 512-CPU box is ~1 MB).
 _READ_LIMIT = 8 * 1024 * 1024
+
+#: Upper bound on what one command may print (stdout and stderr each); more stops the command.
+OUTPUT_LIMIT = 4 * 1024 * 1024
 
 LibraryLoader = Callable[[Sequence[str]], object | None]
 CommandRunner = Callable[[Sequence[str], float], "CommandResult"]
@@ -94,12 +101,25 @@ class SystemRoot:
         """Return the file's text, or None when it does not exist or cannot be read.
 
         Undecodable bytes are replaced, never fatal: parsers decide whether the text makes sense.
+        Only regular files are read (``/proc`` and ``/sys`` files are): a FIFO or a device under
+        ``--root`` is None at once instead of blocking or reading forever; at most 8 MiB is read.
         """
+        import stat
+
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
         try:
-            with open(self.path(absolute), "rb") as stream:
+            descriptor = os.open(self.path(absolute), flags)
+        except OSError:
+            return None
+        try:
+            if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+                return None
+            with os.fdopen(descriptor, "rb", closefd=False) as stream:
                 data = stream.read(_READ_LIMIT)
         except OSError:
             return None
+        finally:
+            os.close(descriptor)
         return data.decode("utf-8", "replace")
 
     def exists(self, absolute: str) -> bool:
@@ -178,27 +198,7 @@ class SystemRoot:
             return CommandResult(returncode=None, error="commands are not run for a captured --root tree")
         if not _on_path(argv[0]):
             return CommandResult(returncode=None, error="not found")
-        import subprocess
-
-        try:
-            completed = subprocess.run(
-                list(argv),
-                capture_output=True,
-                timeout=timeout,
-                check=False,
-                stdin=subprocess.DEVNULL,
-            )
-        except FileNotFoundError:
-            return CommandResult(returncode=None, error="not found")
-        except subprocess.TimeoutExpired:
-            return CommandResult(returncode=None, error=f"timed out after {timeout:g} s")
-        except OSError as error:
-            return CommandResult(returncode=None, error=str(error))
-        return CommandResult(
-            returncode=completed.returncode,
-            stdout=completed.stdout.decode("utf-8", "replace"),
-            stderr=completed.stderr.decode("utf-8", "replace"),
-        )
+        return run_command(argv, timeout, OUTPUT_LIMIT)
 
     def sysctl(self) -> str | None:
         """``sysctl`` text of a macOS machine: the capture for a tree, a 2-second run when live."""
@@ -206,6 +206,65 @@ class SystemRoot:
             return self.read_text("/" + SYSCTL_CAPTURE)
         result = self.run(["sysctl", "machdep.cpu", "hw"], 2.0)
         return result.stdout if result.stdout else None
+
+
+def run_command(argv: Sequence[str], timeout: float, limit: int = OUTPUT_LIMIT) -> CommandResult:
+    """Run *argv* with stdin closed; stop it after *timeout* seconds or once it printed more than
+    *limit* bytes on stdout or stderr. Never raises for a missing, failing or hanging command."""
+    import subprocess
+    import threading
+    import time
+
+    try:
+        process = subprocess.Popen(list(argv), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    except FileNotFoundError:
+        return CommandResult(returncode=None, error="not found")
+    except OSError as error:
+        return CommandResult(returncode=None, error=str(error))
+    captured: dict[str, bytes] = {}
+    too_long: list[str] = []
+
+    def drain(name: str, stream: IO[bytes]) -> None:
+        data = stream.read(limit + 1)  # returns at EOF or after limit + 1 bytes
+        if len(data) > limit:
+            too_long.append(name)
+            process.kill()
+        captured[name] = data[:limit]
+
+    readers = [
+        threading.Thread(target=drain, args=(name, stream), daemon=True)
+        for name, stream in (("stdout", process.stdout), ("stderr", process.stderr))
+        if stream is not None
+    ]
+    for reader in readers:
+        reader.start()
+    deadline = time.monotonic() + timeout
+    for reader in readers:
+        reader.join(max(0.0, deadline - time.monotonic()))
+    timed_out = any(reader.is_alive() for reader in readers)
+    if timed_out:
+        process.kill()
+        for reader in readers:
+            reader.join(1.0)  # a grandchild holding the pipe open must not hang us
+    try:
+        returncode = process.wait(max(0.1, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        process.kill()
+        timed_out = True
+        returncode = process.wait()
+    if not any(reader.is_alive() for reader in readers):
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+    if too_long:
+        return CommandResult(returncode=None, error=f"printed more than {limit} bytes on {too_long[0]}; stopped")
+    if timed_out:
+        return CommandResult(returncode=None, error=f"timed out after {timeout:g} s")
+    return CommandResult(
+        returncode=returncode,
+        stdout=captured.get("stdout", b"").decode("utf-8", "replace"),
+        stderr=captured.get("stderr", b"").decode("utf-8", "replace"),
+    )
 
 
 def _on_path(program: str) -> bool:

@@ -117,10 +117,12 @@ def parse_inputs(table: Mapping[str, object], where: str, problems: list[str]) -
         return None
     from .providers import aarch64, amd_parse, apple, intel, x86_64
     from .providers.nvidia_parse import parse_compute_capability, parse_cuda_version
+    from .suggest import did_you_mean
 
     for key in table:
         if key not in INPUT_KEYS:
-            problems.append(f"{where}.{key}: unknown provider input; known inputs: {', '.join(INPUT_KEYS)}")
+            hint = did_you_mean(str(key), INPUT_KEYS)
+            problems.append(f"{where}.{key}: unknown provider input{hint} (known inputs: {', '.join(INPUT_KEYS)})")
 
     def one(key: str, parse: Callable[[str], T | None]) -> T | None:
         value = table.get(key)
@@ -129,7 +131,7 @@ def parse_inputs(table: Mapping[str, object], where: str, problems: list[str]) -
         parsed = parse(value) if isinstance(value, str) else None
         if parsed is None:
             quoted = "" if isinstance(value, str) else " (a quoted string)"
-            problems.append(f"{where}.{key}: expected {INPUT_KEYS[key][1]}{quoted}, got {value!r}")
+            problems.append(f"{where}.{key}: expected {INPUT_KEYS[key][1]}{quoted}, got {_shown(value)}")
         return parsed
 
     def many(key: str, parse: Callable[[str], T | None]) -> tuple[T, ...] | None:
@@ -139,7 +141,7 @@ def parse_inputs(table: Mapping[str, object], where: str, problems: list[str]) -
         words = _words(value)
         parsed = [parse(word) for word in words or ()]
         if not words or any(item is None for item in parsed):
-            problems.append(f"{where}.{key}: expected {INPUT_KEYS[key][1]}, got {value!r}")
+            problems.append(f"{where}.{key}: expected {INPUT_KEYS[key][1]}, got {_shown(value)}")
             return None
         return tuple(dict.fromkeys(item for item in parsed if item is not None))
 
@@ -180,6 +182,12 @@ def input_hint(key: str) -> str:
     spelled = key.replace("_", "-")
     close = [name for name in INPUT_KEYS if name == spelled or name.startswith(f"{spelled}-")]
     return f"; did you mean the provider input {' or '.join(close)}?" if close else ""
+
+
+def _shown(value: object, width: int = 60) -> str:
+    """``repr(value)``, shortened: a 5000-digit value must not make a 5000-character message."""
+    text = repr(value)
+    return text if len(text) <= width else f"{text[: width - 5]}... ({len(text)} characters)"
 
 
 def _words(value: object) -> list[str] | None:

@@ -82,11 +82,11 @@ def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Dete
             f"unknown target {name_or_path!r}: not a file and not in [tool.wheel-variants.targets] "
             f"(known targets: {known})"
         )
-    from .jsonload import load_json
+    from .boundedio import read_regular_file
+    from .jsonload import MAX_JSON_BYTES, load_json
 
     try:
-        with open(path, "rb") as stream:
-            data = stream.read()
+        data = read_regular_file(path, MAX_JSON_BYTES, f"target file {path}")
     except OSError as error:
         raise VariantsError(f"cannot read target file {path}: {error.strerror}") from None
     return Detection.from_dict(load_json(data, path), os.path.basename(path), source=f"target {path}")

@@ -13,7 +13,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..errors import VariantsError
 from ..tomlfile import parse_toml
 
 if TYPE_CHECKING:
@@ -44,10 +43,11 @@ def load_packages(
     environ: Mapping[str, str] | None = None,
 ) -> PackagesConfig:
     """Packages in effect for a project whose ``[tool.wheel-variants]`` table is *tool_table*."""
+    from ..config import check_tool_table
     from ..packages import index_base_overrides, parse_packages
 
-    if tool_table is not None and not isinstance(tool_table, Mapping):
-        raise VariantsError(f"{USER_PREFIX} must be a table, not {type(tool_table).__name__}")
+    check_tool_table(tool_table)  # not a table, or a misspelled key such as 'pakages'
+
     env_bases = index_base_overrides(os.environ if environ is None else environ)
     catalog_bases = catalog_document().get("index-bases", {})
     user = parse_packages(

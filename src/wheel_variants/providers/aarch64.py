@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..system import SystemRoot
+from ._numbers import small_int
 from ._result import ProbeResult, make_features
 from .cpuinfo_parse import aarch64_cpu_parts, common_words, parse_cpuinfo
 from .sysctl_parse import parse_sysctl, sysctl_flag
@@ -210,8 +211,9 @@ def apple_chip_generation(brand: str) -> int | None:
     if not brand.startswith("Apple"):
         return None
     for word in brand.split():
-        if len(word) > 1 and word[0] == "M" and word[1:].isdigit():
-            return int(word[1:])
+        generation = small_int(word[1:]) if word[:1] == "M" else None
+        if generation is not None:
+            return generation
     return 1 if brand.strip() == "Apple processor" else None
 
 

@@ -75,7 +75,8 @@ def rocm_version(system: SystemRoot, warnings: list[str]) -> tuple[tuple[int, in
         return None, ""
     version = parse_rocm_version(text)
     if version is None:
-        warnings.append(f"amd: {path} does not hold a ROCm version: {text[:80]!r}")
+        # Name the file, never its content: under --root it may be a symlink to any file.
+        warnings.append(f"amd: {path} does not hold a ROCm version ({len(text)} characters, not shown)")
     return version, path
 
 

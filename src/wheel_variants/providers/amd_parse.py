@@ -3,6 +3,8 @@ ROCm version file."""
 
 from __future__ import annotations
 
+from ._numbers import small_int
+
 __all__ = [
     "gfx_name",
     "parse_gfx_target",
@@ -18,10 +20,9 @@ def parse_kfd_properties(text: str) -> dict[str, int]:
     result: dict[str, int] = {}
     for line in text.splitlines():
         key, _, value = line.strip().partition(" ")
-        try:
-            result[key] = int(value.strip())
-        except ValueError:
-            continue
+        number = small_int(value.strip().removeprefix("-"), 20)
+        if number is not None:
+            result[key] = -number if value.strip().startswith("-") else number
     return result
 
 
@@ -69,6 +70,7 @@ def parse_rocm_version(text: str) -> tuple[int, int] | None:
     """``/opt/rocm/.info/version`` (``6.4.1-120``) -> ``(6, 4)``."""
     head = text.strip().split("-", 1)[0]
     parts = head.split(".")
-    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+    major, minor = (small_int(parts[0]), small_int(parts[1])) if len(parts) >= 2 else (None, None)
+    if major is None or minor is None:
         return None
-    return int(parts[0]), int(parts[1])
+    return major, minor

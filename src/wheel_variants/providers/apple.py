@@ -16,6 +16,7 @@ The probe reads ``machdep.cpu.brand_string`` and ``hw.optional.arm64`` from ``sy
 from __future__ import annotations
 
 from ..system import SystemRoot
+from ._numbers import small_int
 from ._result import ProbeResult, make_features
 from .aarch64 import apple_chip_generation
 from .sysctl_parse import parse_sysctl, sysctl_flag
@@ -51,8 +52,9 @@ def parse_chip(text: str) -> int | None:
     """``"m2"`` (or ``"M2 Pro"``, ``"Apple M2 Max"``) -> 2; None for anything else."""
     words = text.strip().lower().removeprefix("apple").split()
     word = words[0] if words else ""
-    if len(word) > 1 and word[0] == "m" and word[1:].isdigit() and int(word[1:]) >= 1:
-        return int(word[1:])
+    generation = small_int(word[1:]) if word[:1] == "m" else None
+    if generation is not None and generation >= 1:
+        return generation
     return None
 
 

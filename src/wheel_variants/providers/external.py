@@ -24,8 +24,17 @@ DEFAULT_TIMEOUT = 2.0
 # Runs inside the plugin's interpreter. Supports the plugin shapes of the providers draft: a
 # module, a class (instantiated), or an object; get_supported_configs() with or without the
 # older ``known_properties`` argument.
+#
+# ``python -c`` puts the working directory first on the import path, where a same-named module
+# (``nvidia_variant_provider.py``, even ``json.py``) would answer instead of the installed
+# provider. The first line drops that entry before anything else is imported, as ``-P`` does on
+# Python 3.11+ (``sys`` is built in); user site-packages and PYTHONPATH still count, since the
+# trust check (trust.py) finds distributions there too.
 RUNNER = r"""
-import importlib, json, sys
+import sys
+if not getattr(sys.flags, "safe_path", False) and sys.path and sys.path[0] in ("", "."):
+    del sys.path[0]
+import importlib, json
 module_name, _, attribute = sys.argv[1].partition(":")
 target = importlib.import_module(module_name.strip())
 for part in filter(None, attribute.strip().split(".")):

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ..supported import SupportedFeature
 from ..system import SystemRoot
+from ._numbers import small_int
 from ._result import ProbeResult, make_features
 from .pci import is_display, scan_pci
 
@@ -75,10 +76,10 @@ def ips_for_devices(device_ids: list[int]) -> tuple[list[str], list[int]]:
 
 def parse_device_ip(text: str) -> str | None:
     """``"12.55.8"`` -> ``"12.55.8"``: a graphics IP version is three dot-separated numbers."""
-    parts = text.strip().split(".")
-    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+    numbers = [small_int(part) for part in text.strip().split(".")]
+    if len(numbers) != 3 or any(number is None for number in numbers):
         return None
-    return ".".join(str(int(part)) for part in parts)
+    return ".".join(str(number) for number in numbers)
 
 
 def features_for(device_ips: list[str]) -> tuple[SupportedFeature, ...]:

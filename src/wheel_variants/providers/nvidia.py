@@ -151,12 +151,13 @@ def _from_driver_files(system: SystemRoot, warnings: list[str]) -> tuple[tuple[i
         version = parse(text)
         driver = parse_driver_version(version) if version else None
         if driver is None:
-            warnings.append(f"nvidia: {path} does not hold a driver version: {text[:80]!r}")
+            # Name the file, never its content: under --root it may be a symlink to any file.
+            warnings.append(f"nvidia: {path} does not hold a driver version ({len(text)} characters, not shown)")
             continue
         cuda_text = cuda_from_driver(driver)
         if cuda_text is None or driver[0] < 300:
             warnings.append(
-                f"nvidia: {path}: driver {version} is not a known desktop/data-center driver branch "
+                f"nvidia: {path}: driver {'.'.join(map(str, driver))} is not a known desktop/data-center driver branch "
                 "(Jetson L4T or pre-CUDA-7 driver); no CUDA version known"
             )
             return None

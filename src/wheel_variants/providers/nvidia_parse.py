@@ -13,6 +13,8 @@ UMD versions outside 11.0-15.20 give no ``nvidia`` properties at all, as in the 
 
 from __future__ import annotations
 
+from ._numbers import small_int
+
 __all__ = [
     "DRIVER_TO_CUDA",
     "cuda_from_driver",
@@ -69,10 +71,10 @@ DRIVER_TO_CUDA: tuple[tuple[tuple[int, ...], str], ...] = (
 
 def parse_driver_version(text: str) -> tuple[int, ...] | None:
     """``"550.144.03"`` -> ``(550, 144, 3)``; None unless it is 2-4 dot-separated numbers."""
-    parts = text.strip().split(".")
-    if not 2 <= len(parts) <= 4 or not all(part.isdigit() for part in parts):
+    numbers = [small_int(part) for part in text.strip().split(".")]
+    if not 2 <= len(numbers) <= 4 or any(number is None for number in numbers):
         return None
-    return tuple(int(part) for part in parts)
+    return tuple(number for number in numbers if number is not None)
 
 
 def parse_proc_driver_version(text: str) -> str | None:
@@ -93,10 +95,11 @@ def parse_proc_driver_version(text: str) -> str | None:
 
 def parse_cuda_version(text: str) -> tuple[int, int] | None:
     """``"12.4"`` -> ``(12, 4)``; ``"13"`` -> ``(13, 0)``; None for anything else."""
-    major, _, minor = text.strip().partition(".")
-    if not major.isdigit() or (minor and not minor.isdigit()):
+    major_text, _, minor_text = text.strip().partition(".")
+    major, minor = small_int(major_text), small_int(minor_text or "0")
+    if major is None or minor is None:
         return None
-    return int(major), int(minor or 0)
+    return major, minor
 
 
 def parse_nvidia_smi(text: str) -> tuple[str | None, tuple[int, int] | None]:
@@ -133,10 +136,11 @@ def _labelled(line: str, label: str) -> str | None:
 
 def parse_compute_capability(text: str) -> tuple[int, int] | None:
     """``"9.0"`` -> ``(9, 0)``."""
-    major, dot, minor = text.strip().partition(".")
-    if not dot or not major.isdigit() or not minor.isdigit():
+    major_text, dot, minor_text = text.strip().partition(".")
+    major, minor = small_int(major_text), small_int(minor_text)
+    if not dot or major is None or minor is None:
         return None
-    return int(major), int(minor)
+    return major, minor
 
 
 def parse_device_query(text: str) -> list[tuple[int, int]]:
