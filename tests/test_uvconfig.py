@@ -87,7 +87,9 @@ def test_conflicts_default_group_build_variables_and_warning() -> None:
     assert result.conflicts == ({"group": "cpu"}, {"group": "cu124"})  # type: ignore[attr-defined]
     assert result.default_groups == ("cu124",)  # type: ignore[attr-defined]
     assert result.build_variables == (("llama-cpp-python", (("CMAKE_ARGS", "-DGGML_CUDA=on"),)),)  # type: ignore[attr-defined]
-    assert any("--reinstall-package llama-cpp-python" in w for w in result.warnings)  # type: ignore[attr-defined]
+    assert result.reinstall_packages == ("llama-cpp-python",)  # type: ignore[attr-defined]
+    torch = plan(dependencies=["torch"], labels=["cpu", "cu124"])
+    assert torch.reinstall_packages == ()  # type: ignore[attr-defined]
 
 
 def test_variant_index_enables_preview_feature() -> None:
@@ -123,7 +125,7 @@ def test_negate_marker_is_the_complement(marker: str, expected: str | None) -> N
         ({"dependencies": ["numpy"]}, "[tool.wheel-variants.uv] dependencies[0]: 'numpy' is neither in the catalog"),
         ({"dependencies": ["torch"], "labels": ["cpu", "cu999"]}, "label 'cu999' has no index for any of torch"),
         ({"dependencies": ["torch"], "default": "metal"}, "default: label 'metal' has no index"),
-        ({"mode": "both"}, "[tool.wheel-variants.uv] mode: expected 'extras' or 'groups', got 'both'"),
+        ({"mode": "both"}, "[tool.wheel-variants.uv] mode: expected 'extras', 'groups' or 'markers', got 'both'"),
         ({"dependencies": ["torch"], "variant-indexes": {"torch": "https://x.org"}}, "variant-indexes.torch: also"),
     ],
 )

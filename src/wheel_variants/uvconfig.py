@@ -1,20 +1,25 @@
 """Plan uv's ``[tool.uv]`` routing for variant-managed dependencies, as plain data.
 
-Input: the ``[tool.wheel-variants.uv]`` table plus the packages in effect (catalog overridden by
-``[tool.wheel-variants.packages]``)::
+Two forms. The **markers** form (the default when ``[tool.wheel-variants.uv]`` lists no
+``dependencies``) routes every catalog or ``[tool.wheel-variants.packages]`` package the project
+already lists, in place: one source per platform class (a platform-decided variant such as Metal on
+macOS arm64, the default label where its marker holds, the fallback variant everywhere else), so
+one machine always gets one build. The **extras** and **groups** forms route the requirements of
+``[tool.wheel-variants.uv] dependencies`` through one extra or dependency group per label, for
+switching backends on one machine::
 
     [tool.wheel-variants.uv]
-    dependencies = ["llama-cpp-python>=0.3"]   # routed per backend; keep them out of [project] dependencies
+    dependencies = ["llama-cpp-python>=0.3"]   # extras/groups forms; keep them out of [project] dependencies
     labels = ["cpu", "cu124", "metal"]         # optional: the extras/groups to offer (default: every label)
-    mode = "extras"                            # or "groups" ([dependency-groups], default-groups = [default])
-    default = "cu124"                          # optional: default label (source-build variables, default group)
+    mode = "extras"                            # "groups", or "markers" (the project's own requirements)
+    default = "cu124"                          # optional: default label (markers, build variables, default group)
     identical-filenames = ["my-pkg"]           # optional: indexes publish the same file names (no +local)
     variant-indexes = { my-pkg = "https://example.org/simple" }   # PEP 825 variant wheels
 
-Output (:class:`UvPlan`): explicit indexes, per-package source lists where each extra/group is
-routed on every platform (a variant's marker plus its complement, routed to the package's fallback
-variant, so markers are pairwise disjoint and nothing falls through to the default index), one
-``conflicts`` set, the extras or groups themselves, build variables for source builds and comments.
+Output (:class:`UvPlan`): explicit indexes, per-package source lists whose markers are pairwise
+disjoint and cover every platform (nothing falls through to the default index), the extras or
+groups and their ``conflicts`` set, build variables for source builds, ``reinstall-package`` for
+packages whose indexes share file names (switching extras would keep the old build) and comments.
 Nothing here reads files or the machine.
 """
 
@@ -24,14 +29,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from packaging.markers import InvalidMarker, Marker
+from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 
 from .errors import VariantsError
 from .packages import IndexVariant, PackagesConfig, PackageVariants, normalize_name
+from .uvmarkers import conjoin, disjoint, negate_marker, platform_decided, variant_marker
 
 __all__ = [
-    "PLATFORM_MARKERS",
     "UV_PREFIX",
     "UvConfigError",
     "UvIndex",
@@ -41,20 +46,14 @@ __all__ = [
     "negate_marker",
     "parse_uv_options",
     "plan_uv",
+    "project_requirements",
 ]
 
 UV_PREFIX = "[tool.wheel-variants.uv]"
 _KEYS = frozenset({"dependencies", "labels", "mode", "default", "identical-filenames", "variant-indexes"})
+_MODES = ("extras", "groups", "markers")
 
-# Where a variant is decided by the platform alone and the catalog gives no marker of its own.
-PLATFORM_MARKERS: Mapping[str, str] = {"apple": "sys_platform == 'darwin' and platform_machine == 'arm64'"}
-
-# Packages known to publish the same file name (no local version) on every backend index.
-KNOWN_IDENTICAL_FILENAMES = frozenset({"llama-cpp-python"})
-
-_NEGATED_OPS = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not in", "not in": "in"}
-
-Mode = Literal["extras", "groups"]
+Mode = Literal["extras", "groups", "markers"]
 
 
 class UvConfigError(VariantsError):
@@ -105,6 +104,9 @@ class UvPlan:
     build_variables: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     config_settings: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = ()
     default_groups: tuple[str, ...] = ()
+    reinstall_packages: tuple[str, ...] = ()
+    # routed to several indexes that publish the same file names (uv keeps a build when its index changes)
+    identical_filenames: tuple[str, ...] = ()
     preview_features: tuple[str, ...] = ()
     # package -> comment lines written above its sources
     comments: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -129,7 +131,7 @@ class UvPlan:
 def parse_uv_options(table: Mapping[str, Any] | None) -> UvOptions:
     """Validate ``[tool.wheel-variants.uv]``; every problem is reported, one per line."""
     if table is None:
-        return UvOptions()
+        return UvOptions(mode="markers")
     if not isinstance(table, Mapping):
         raise UvConfigError(f"{UV_PREFIX} must be a table, not {type(table).__name__}")
     problems: list[str] = []
@@ -143,10 +145,16 @@ def parse_uv_options(table: Mapping[str, Any] | None) -> UvOptions:
         except InvalidRequirement as error:
             problems.append(f"{UV_PREFIX} dependencies[{position}]: invalid requirement {text!r}: {error}")
     labels = table.get("labels")
-    mode = table.get("mode", "extras")
-    if mode not in ("extras", "groups"):
-        problems.append(f"{UV_PREFIX} mode: expected 'extras' or 'groups', got {mode!r}")
+    mode = table.get("mode", "extras" if "dependencies" in table else "markers")
+    if mode not in _MODES:
+        problems.append(f"{UV_PREFIX} mode: expected 'extras', 'groups' or 'markers', got {mode!r}")
         mode = "extras"
+    for key in ("dependencies", "labels"):
+        if mode == "markers" and key in table:
+            problems.append(
+                f"{UV_PREFIX} {key}: the markers form routes the project's own requirements by platform; "
+                "remove this key, or set mode = 'extras' or 'groups'"
+            )
     default = table.get("default")
     if default is not None and not isinstance(default, str):
         problems.append(f"{UV_PREFIX} default: expected a label string, got {default!r}")
@@ -175,64 +183,18 @@ def _strings(value: object, key: str, problems: list[str]) -> list[str]:
     return list(value)
 
 
-# -- markers -------------------------------------------------------------------------------------
-
-
-def negate_marker(marker: str) -> str:
-    """A PEP 508 marker true exactly where *marker* is false (De Morgan; operators inverted)."""
-    try:
-        parsed = Marker(marker)
-    except InvalidMarker as error:
-        raise UvConfigError(f"invalid marker {marker!r}: {error}") from error
-    return _negate(parsed._markers, marker)
-
-
-def _negate(items: Sequence[Any], whole: str) -> str:
-    # packaging's parsed form: [atom, "and"|"or", atom, ...], an atom a (lhs, op, rhs) tuple or a nested list.
-    # "and" binds tighter than "or": split on "or" first.
-    alternatives: list[list[Any]] = [[]]
-    for item in items:
-        if item == "or":
-            alternatives.append([])
-        elif item != "and":
-            alternatives[-1].append(item)
-    # not (A or B) = not A and not B ; not (a and b) = not a or not b
-    negated = [" or ".join(_negate_atom(atom, whole) for atom in conjunction) for conjunction in alternatives]
-    if len(negated) == 1:
-        return negated[0]
-    return " and ".join(
-        f"({part})" if len(conj) > 1 else part for part, conj in zip(negated, alternatives, strict=True)
-    )
-
-
-def _negate_atom(atom: Any, whole: str) -> str:
-    if isinstance(atom, list):
-        return "(" + _negate(atom, whole) + ")"
-    lhs, op, rhs = atom
-    inverted = _NEGATED_OPS.get(op.value)
-    if inverted is None:
-        raise UvConfigError(f"cannot build the complement of marker {whole!r}: operator {op.value!r} has no inverse")
-    return f"{_side(lhs)} {inverted} {_side(rhs)}"
-
-
-def _side(node: Any) -> str:
-    # A marker variable is written bare, a value quoted (single quotes, as uv prints them).
-    return f"'{node.value}'" if type(node).__name__ == "Value" else str(node.value)
-
-
-def _variant_marker(package: PackageVariants, variant: IndexVariant) -> str | None:
-    if variant.marker:
-        return variant.marker
-    namespaces = {prop.namespace for prop in variant.properties}
-    if len(namespaces) == 1:
-        return PLATFORM_MARKERS.get(next(iter(namespaces)))
-    return None
+# -- helpers -------------------------------------------------------------------------------------
 
 
 def _gated(requirement: Requirement, marker: str) -> str:
     gated = Requirement(str(requirement))
     gated.marker = Marker(f"({requirement.marker}) and ({marker})" if requirement.marker else marker)
     return str(gated)
+
+
+def _identical(package: PackageVariants, options: UvOptions) -> bool:
+    """Whether *package*'s backend indexes share file names (catalog fact or the uv table's list)."""
+    return package.identical_filenames or package.name in {normalize_name(n) for n in options.identical_filenames}
 
 
 def _fallback(package: PackageVariants) -> IndexVariant | None:
@@ -242,11 +204,49 @@ def _fallback(package: PackageVariants) -> IndexVariant | None:
     return None
 
 
+# -- the project's own requirements ---------------------------------------------------------------
+
+
+def project_requirements(document: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """``(where, requirement)`` for each requirement string a parsed ``pyproject.toml`` lists:
+    ``[project] dependencies``, ``optional-dependencies`` and ``[dependency-groups]``. Entries
+    that are not strings (``{include-group = ...}``) or not valid requirements are skipped: they
+    are uv's to report."""
+    found: list[tuple[str, str]] = []
+
+    def add(where: str, values: object) -> None:
+        for position, text in enumerate(values if isinstance(values, list) else []):
+            if isinstance(text, str):
+                found.append((f"{where}[{position}]", text))
+
+    project = document.get("project")
+    project = project if isinstance(project, Mapping) else {}
+    add("[project] dependencies", project.get("dependencies"))
+    for table, where in (
+        (project.get("optional-dependencies"), "[project.optional-dependencies]"),
+        (document.get("dependency-groups"), "[dependency-groups]"),
+    ):
+        for name, values in table.items() if isinstance(table, Mapping) else ():
+            add(f"{where} {name}", values)
+    valid = []
+    for where, text in found:
+        try:
+            Requirement(text)
+        except InvalidRequirement:
+            continue
+        valid.append((where, text))
+    return tuple(valid)
+
+
 # -- planning ------------------------------------------------------------------------------------
 
 
-def plan_uv(options: UvOptions, packages: PackagesConfig) -> UvPlan:
-    """Route *options*' dependencies through *packages*; raise one :class:`UvConfigError` listing every problem."""
+def plan_uv(options: UvOptions, packages: PackagesConfig, requirements: Sequence[tuple[str, str]] = ()) -> UvPlan:
+    """Route through *packages*: *options*' dependencies (extras/groups forms) or the project's own
+    *requirements* (markers form, from :func:`project_requirements`); raise one
+    :class:`UvConfigError` listing every problem."""
+    if options.mode == "markers":
+        return _plan_markers(options, packages, requirements)
     problems: list[str] = []
     managed: list[tuple[Requirement, PackageVariants]] = []
     for position, text in enumerate(options.dependencies):
@@ -275,36 +275,65 @@ def plan_uv(options: UvOptions, packages: PackagesConfig) -> UvPlan:
     names = [normalize_name(label) for label in labels]
     if len(set(names)) != len(names):
         problems.append(f"{UV_PREFIX} labels: {labels} give duplicate {options.mode} names {names}")
-    variant_names = {name for name, _ in options.variant_indexes}
-    for requirement, _ in managed:
-        if normalize_name(requirement.name) in variant_names:
-            problems.append(
-                f"{UV_PREFIX} variant-indexes.{requirement.name}: also listed in dependencies; "
-                "a package is either index-routed or a PEP 825 variant package"
-            )
+    _check_variant_indexes(options, [p for _, p in managed], problems)
     if problems:
         raise UvConfigError("\n".join(problems))
     return _build_plan(options, managed, labels)
 
 
-def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVariants]], labels: list[str]) -> UvPlan:
-    indexes: dict[str, UvIndex] = {}
+def _check_variant_indexes(options: UvOptions, managed: Sequence[PackageVariants], problems: list[str]) -> None:
+    variant_names = {name for name, _ in options.variant_indexes}
+    for package in managed:
+        if package.name in variant_names:
+            problems.append(
+                f"{UV_PREFIX} variant-indexes.{package.name}: also an index-variant package; "
+                "a package is either index-routed or a PEP 825 variant package"
+            )
 
-    def index_for(package: PackageVariants, variant: IndexVariant) -> str:
-        for index in indexes.values():
+
+class _Indexes:
+    """The explicit indexes of a plan, one per URL, named ``<package>-<label>``."""
+
+    def __init__(self) -> None:
+        self.by_name: dict[str, UvIndex] = {}
+
+    def name_for(self, package: PackageVariants, variant: IndexVariant) -> str:
+        for index in self.by_name.values():
             if index.url == variant.index:
                 return index.name
         name = f"{package.name}-{normalize_name(variant.label)}"
-        indexes[name] = UvIndex(name=name, url=variant.index)
+        self.by_name[name] = UvIndex(name=name, url=variant.index)
         return name
 
+    def add_variant_indexes(self, options: UvOptions) -> list[tuple[str, tuple[UvSource, ...]]]:
+        sources: list[tuple[str, tuple[UvSource, ...]]] = []
+        for name, url in options.variant_indexes:
+            self.by_name[f"{name}-variants"] = UvIndex(name=f"{name}-variants", url=url)
+            sources.append((name, (UvSource(index=f"{name}-variants"),)))
+        return sources
+
+
+def _build_settings(
+    packages: Sequence[PackageVariants], default: str | None
+) -> tuple[list[tuple[str, tuple[tuple[str, str], ...]]], list[tuple[str, tuple[tuple[str, str], ...]]]]:
+    build_variables, config_settings = [], []
+    for package in packages:
+        chosen = package.variant(default) if default else None
+        if chosen is not None and chosen.build.env:
+            build_variables.append((package.name, chosen.build.env))
+        if chosen is not None and chosen.build.config_settings:
+            config_settings.append((package.name, chosen.build.config_settings))
+    return build_variables, config_settings
+
+
+def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVariants]], labels: list[str]) -> UvPlan:
+    indexes = _Indexes()
+    index_for = indexes.name_for
     key = "extra" if options.mode == "extras" else "group"
-    identical = KNOWN_IDENTICAL_FILENAMES | {normalize_name(n) for n in options.identical_filenames}
     choices: dict[str, list[str]] = {normalize_name(label): [] for label in labels}
     sources: list[tuple[str, tuple[UvSource, ...]]] = []
     comments: list[tuple[str, tuple[str, ...]]] = []
-    build_variables: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-    config_settings: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    reinstall: list[str] = []
     for requirement, package in managed:
         fallback = _fallback(package)
         entries: list[UvSource] = []
@@ -319,7 +348,7 @@ def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVari
                     continue
                 entries.append(UvSource(index=index_for(package, fallback), **{key: choice}))
             else:
-                marker = _variant_marker(package, variant)
+                marker = variant_marker(variant)
                 here = index_for(package, variant)
                 if marker is None:
                     entries.append(UvSource(index=here, **{key: choice}))
@@ -334,33 +363,121 @@ def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVari
                     )
                     notes.append(f"{choice}: where `{marker}` is false, {package.name} comes from {fallback.label!r}")
             choices[choice].append(text)
-        if package.name in identical and len({s.index for s in entries}) > 1:
+        if _identical(package, options) and len({s.index for s in entries}) > 1:
+            reinstall.append(package.name)  # every switch of extras/groups needs it
             notes.insert(
                 0,
-                f"WARNING: {package.name} publishes the same version and file name on every backend index; "
-                f"after switching {options.mode} run `uv sync --reinstall-package {package.name} ...`",
+                f"publishes the same version and file name on every backend index: [tool.uv] reinstall-package "
+                f"makes each `uv sync` reinstall it, so switching {options.mode} takes effect",
             )
         sources.append((package.name, tuple(entries)))
         comments.append((package.name, tuple(notes)))
-        chosen = package.variant(options.default) if options.default else None
-        if chosen is not None and chosen.build.env:
-            build_variables.append((package.name, chosen.build.env))
-        if chosen is not None and chosen.build.config_settings:
-            config_settings.append((package.name, chosen.build.config_settings))
-    for name, url in options.variant_indexes:
-        indexes[f"{name}-variants"] = UvIndex(name=f"{name}-variants", url=url)
-        sources.append((name, (UvSource(index=f"{name}-variants"),)))
+    build_variables, config_settings = _build_settings([p for _, p in managed], options.default)
+    sources.extend(indexes.add_variant_indexes(options))
     default_groups: tuple[str, ...] = ()
     if options.mode == "groups" and options.default is not None:
         default_groups = (normalize_name(options.default),)
     return UvPlan(
         mode=options.mode,
-        indexes=tuple(indexes.values()),
+        indexes=tuple(indexes.by_name.values()),
         sources=tuple(sources),
         choices=tuple((name, tuple(reqs)) for name, reqs in choices.items() if reqs),
         build_variables=tuple(build_variables),
         config_settings=tuple(config_settings),
         default_groups=default_groups,
+        reinstall_packages=tuple(reinstall),
+        identical_filenames=tuple(reinstall),
         preview_features=("wheel-variants",) if options.variant_indexes else (),
         comments=tuple(comments),
     )
+
+
+# -- the markers form ----------------------------------------------------------------------------
+
+
+def _plan_markers(options: UvOptions, packages: PackagesConfig, requirements: Sequence[tuple[str, str]]) -> UvPlan:
+    managed: dict[str, PackageVariants] = {}
+    for _, text in requirements:
+        package = packages.get(Requirement(text).name)
+        if package is not None:
+            managed.setdefault(package.name, package)
+    problems: list[str] = []
+    if not managed and not options.variant_indexes:
+        problems.append(
+            "nothing to route: [project] dependencies, optional-dependencies and [dependency-groups] list none "
+            f"of the variant-managed packages (known: {', '.join(packages.names) or 'none'}); declare yours in "
+            f"[tool.wheel-variants.packages], or list requirements in {UV_PREFIX} dependencies for the extras form"
+        )
+    offered = list(dict.fromkeys(v.label for package in managed.values() for v in package.variants))
+    if options.default is not None and managed and options.default not in offered:
+        problems.append(
+            f"{UV_PREFIX} default: label {options.default!r} has no index for any of "
+            f"{', '.join(managed)} (offered: {', '.join(offered)})"
+        )
+    _check_variant_indexes(options, list(managed.values()), problems)
+    if problems:
+        raise UvConfigError("\n".join(problems))
+    indexes = _Indexes()
+    sources: list[tuple[str, tuple[UvSource, ...]]] = []
+    comments: list[tuple[str, tuple[str, ...]]] = []
+    identical: list[str] = []
+    for package in managed.values():
+        entries, notes = _platform_routes(package, options.default, indexes)
+        if _identical(package, options) and len({entry.index for entry in entries}) > 1:
+            # One machine keeps one route; only a changed route needs a reinstall, and a
+            # reinstall-package setting would re-fetch the wheel on every sync: say the command.
+            identical.append(package.name)
+            notes.insert(
+                0,
+                "publishes the same version and file name on every backend index: when its route for a "
+                f"platform changes (another default label), run `uv sync --reinstall-package {package.name}` once",
+            )
+        sources.append((package.name, entries))
+        comments.append((package.name, tuple(notes)))
+    build_variables, config_settings = _build_settings(list(managed.values()), options.default)
+    sources.extend(indexes.add_variant_indexes(options))
+    return UvPlan(
+        mode="markers",
+        indexes=tuple(indexes.by_name.values()),
+        sources=tuple(sources),
+        identical_filenames=tuple(identical),
+        build_variables=tuple(build_variables),
+        config_settings=tuple(config_settings),
+        preview_features=("wheel-variants",) if options.variant_indexes else (),
+        comments=tuple(comments),
+    )
+
+
+def _platform_routes(
+    package: PackageVariants, default: str | None, indexes: _Indexes
+) -> tuple[tuple[UvSource, ...], list[str]]:
+    """One source per platform class, in order: platform-decided variants (Metal on macOS arm64),
+    the *default* label where its marker holds, the fallback variant everywhere else. Each class
+    takes what the earlier ones left, so the markers are pairwise disjoint and cover every platform."""
+    classes = [variant for variant in package.variants if platform_decided(variant)]
+    chosen = package.variant(default) if default else None
+    fallback = _fallback(package)
+    notes: list[str] = []
+    if default and chosen is None:
+        notes.append(f"has no {default!r} build: only the platform-decided and fallback builds are routed")
+    if chosen is not None and chosen is not fallback and chosen not in classes:
+        classes.append(chosen)
+    entries: list[UvSource] = []
+    taken: list[str] = []  # markers of the classes routed so far
+    for variant in classes:
+        marker = variant_marker(variant)
+        if marker is None:  # holds everywhere the earlier classes do not
+            entries.append(UvSource(index=indexes.name_for(package, variant), marker=_rest(taken)))
+            return tuple(entries), notes
+        overlapping = [negate_marker(m) for m in taken if not disjoint(m, marker)]
+        entries.append(UvSource(index=indexes.name_for(package, variant), marker=conjoin([marker, *overlapping])))
+        taken.append(marker)
+    if fallback is not None:
+        entries.append(UvSource(index=indexes.name_for(package, fallback), marker=_rest(taken)))
+    else:
+        notes.append(f"has no fallback build: where `{_rest(taken)}` holds, uv looks for it on the default index")
+    return tuple(entries), notes
+
+
+def _rest(taken: Sequence[str]) -> str | None:
+    return conjoin(negate_marker(marker) for marker in taken)
