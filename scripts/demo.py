@@ -241,11 +241,16 @@ def publish(dist: Path, server: IndexServer, run: Runner) -> None:
         shutil.copyfile(dist / f"{PACKAGE.replace('-', '_')}-{VERSION}-py3-none-any-{label}.whl", target)
     console = run.console
     console.say(f"index server: {server.url}  (127.0.0.1 only; stopped when the demo ends)")
+    console.say("  A PEP 825 index holds every build of one version side by side: each file name ends in a")
+    console.say("  variant label, each wheel's variant.json lists the properties a machine needs, and the")
+    console.say("  release's variants JSON ranks them; `null` is the label of the build with no properties")
+    console.say("  (here the CPU build). Index variants are today's layout instead: one index per build.")
     console.say(f"  PEP 825 index       {server.index_url('variants')}/{PACKAGE}/")
     for entry in sorted((server.root / "variants" / PACKAGE).iterdir()):
         console.say(f"                        {entry.name}")
     console.say(f"  per-label indexes   {server.index_url('by-label')}/{{cpu,cu126,cu128}}/{PACKAGE}/{plain_name}")
-    console.say("                      (same file name on each, different contents: today's per-backend layout)")
+    console.say("                      (same file name on each, different contents: today's per-backend layout;")
+    console.say("                       the `null` build is published as `cpu`, index variants reserve `null`)")
 
 
 def app_pyproject(server: IndexServer, pdm_reads: str) -> str:

@@ -93,7 +93,11 @@ def check_project(project: Any, findings: Findings) -> None:
     except PdmUsageError as error:
         findings.problem(f"[tool.wheel-variants] is not valid: {error}", "correct the key it names in pyproject.toml")
         return
-    findings.lines.append("Configuration: [tool.wheel-variants] valid")
+    tool = read_toml(project.pyproject).get("tool", {})
+    declared = isinstance(tool, dict) and "wheel-variants" in tool
+    findings.lines.append(
+        "Configuration: [tool.wheel-variants] valid" if declared else "Configuration: no [tool.wheel-variants] table"
+    )
     if plan is None:
         findings.lines.append("Managed packages: none (PDM behaves exactly as without the plugin here)")
         return
