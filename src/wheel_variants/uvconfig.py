@@ -25,7 +25,7 @@ Nothing here reads files or the machine.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -107,6 +107,9 @@ class UvPlan:
     reinstall_packages: tuple[str, ...] = ()
     # routed to several indexes that publish the same file names (uv keeps a build when its index changes)
     identical_filenames: tuple[str, ...] = ()
+    # every index this generator would name for the managed packages (an earlier run's, with another
+    # default or labels): sources naming them are generated, and unused ones are removed
+    owned_indexes: tuple[UvIndex, ...] = ()
     preview_features: tuple[str, ...] = ()
     # package -> comment lines written above its sources
     comments: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -313,6 +316,14 @@ class _Indexes:
         return sources
 
 
+def _owned_indexes(packages: Iterable[PackageVariants]) -> tuple[UvIndex, ...]:
+    return tuple(
+        UvIndex(name=f"{package.name}-{normalize_name(variant.label)}", url=variant.index)
+        for package in packages
+        for variant in package.variants
+    )
+
+
 def _build_settings(
     packages: Sequence[PackageVariants], default: str | None
 ) -> tuple[list[tuple[str, tuple[tuple[str, str], ...]]], list[tuple[str, tuple[tuple[str, str], ...]]]]:
@@ -387,6 +398,7 @@ def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVari
         default_groups=default_groups,
         reinstall_packages=tuple(reinstall),
         identical_filenames=tuple(reinstall),
+        owned_indexes=_owned_indexes(p for _, p in managed),
         preview_features=("wheel-variants",) if options.variant_indexes else (),
         comments=tuple(comments),
     )
@@ -441,6 +453,7 @@ def _plan_markers(options: UvOptions, packages: PackagesConfig, requirements: Se
         indexes=tuple(indexes.by_name.values()),
         sources=tuple(sources),
         identical_filenames=tuple(identical),
+        owned_indexes=_owned_indexes(managed.values()),
         build_variables=tuple(build_variables),
         config_settings=tuple(config_settings),
         preview_features=("wheel-variants",) if options.variant_indexes else (),

@@ -68,6 +68,7 @@ def render_pyproject(text: str, plan: UvPlan, *, path: str = "pyproject.toml") -
     uv = _table(_table(document, "tool", super_table=True), "uv", super_table=True)
     _write_indexes(uv, plan, clobbered)
     _write_sources(uv, plan, clobbered, rerouted)
+    _prune_indexes(uv, plan)
     _write_conflicts(uv, plan)
     _write_reinstall(uv, plan)
     _write_package_table(uv, "extra-build-variables", plan.managed_packages, dict(plan.build_variables))
@@ -194,6 +195,29 @@ def _write_indexes(uv: Any, plan: UvPlan, clobbered: list[str]) -> None:
                 entry[key] = value
 
 
+def _prune_indexes(uv: Any, plan: UvPlan) -> None:
+    """Remove indexes an earlier run generated (same name and URL) that no source names any more."""
+    aot = uv.get("index")
+    if aot is None:
+        return
+    wanted = {index.name for index in plan.indexes}
+    owned = {(index.name, index.url) for index in plan.owned_indexes}
+    sources = uv.get("sources")
+    used = {
+        entry.get("index")
+        for value in (sources.unwrap().values() if sources is not None else ())
+        for entry in (value if isinstance(value, list) else [value])
+        if isinstance(entry, Mapping)
+    }
+    for position in reversed(range(len(aot))):
+        entry = aot[position]
+        name, url = entry.get("name"), str(entry.get("url", "")).rstrip("/")
+        if (name, url) in owned and name not in wanted and name not in used:
+            del aot[position]
+    if not len(aot):
+        del uv["index"]
+
+
 def _is_generated(value: object, index_names: set[str]) -> bool:
     entries = value if isinstance(value, list) else [value]
     return all(
@@ -210,7 +234,7 @@ def _write_sources(uv: Any, plan: UvPlan, clobbered: list[str], rerouted: list[s
         created.add(tomlkit.comment(HEADER))
         uv["sources"] = created
     sources: Table = uv["sources"]
-    index_names = {index.name for index in plan.indexes}
+    index_names = {index.name for index in (*plan.indexes, *plan.owned_indexes)}
     notes = dict(plan.comments)
     for package, entries in plan.sources:
         wanted = [entry.to_dict() for entry in entries]
