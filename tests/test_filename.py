@@ -89,3 +89,18 @@ def test_invalid_labels(label: object) -> None:
 def test_all_dot_labels_are_refused_before_they_can_name_a_path(label: str) -> None:
     with pytest.raises(InvalidLabelError, match="not only dots"):
         validate_label(label)
+
+
+def test_a_version_that_is_not_pep_440_is_refused() -> None:
+    # uv 0.13.9 refuses such a file; so do we.
+    with pytest.raises(InvalidFilenameError, match=r"version 'x\.y\.z' is not a PEP 440 version"):
+        WheelFilename.parse("foo-x.y.z-py3-none-any-cu126.whl")
+    assert WheelFilename.parse("foo-1.0_rc1-py3-none-any.whl").version == "1.0_rc1"
+
+
+def test_a_label_made_only_of_dots_parses_but_is_never_a_valid_label_here() -> None:
+    from wheel_variants.filename import is_dots_label
+
+    parsed = WheelFilename.parse("foo-1.0-py3-none-any-...whl")
+    assert parsed.label == ".." and is_dots_label(parsed.label)
+    assert not is_dots_label("cu12.6") and not is_dots_label(None)

@@ -70,6 +70,12 @@ def test_valid_table_and_plan() -> None:
         ),
         ('[variant.providers.x86_64]\nrequires = ["x"]\n', "missing from 'default-priorities.namespace'"),
         ("[variant.extra]\n", "unknown key(s) ['extra'] in [variant]"),
+        ("[variant.varaints.x]\n", "unknown key(s) ['varaints'] in [variant]; did you mean 'variants'?"),
+        (
+            '[variant.variants.typo]\nnvidia.cuda_verison_lower_bound = ["12.6"]\n',
+            "unknown feature 'cuda_verison_lower_bound' of the built-in namespace 'nvidia' in "
+            "'[variant] variants.typo.nvidia.cuda_verison_lower_bound'; did you mean 'cuda_version_lower_bound'?",
+        ),
     ],
 )
 def test_bad_tables(extra: str, message: str) -> None:
@@ -97,6 +103,8 @@ def test_two_variants_with_one_label_cannot_be_declared() -> None:
     ("hook", "label", "message"),
     [
         ({}, "cu999", "unknown variant label 'cu999' requested: pyproject.toml declares ['cu126', 'null']"),
+        ({}, "cu12", "unknown variant label 'cu12' requested; did you mean 'cu126'? pyproject.toml declares"),
+        ({"builds": {"cu12": {}}}, "cu126", "unknown variant label 'cu12' in '" + WHERE + " builds.cu12'; did you"),
         ({"builds": {"cu999": {}}}, "cu126", f"unknown variant label 'cu999' in '{WHERE} builds.cu999'"),
         ({"builds": {"cu126": {"env": {"CFLAGS": 3}}}}, "cu126", f"'{WHERE} builds.cu126.env.CFLAGS'"),
         ({"builds": {"cu126": {"cflags": "x"}}}, "cu126", "unknown key(s) ['cflags']"),
@@ -108,3 +116,21 @@ def test_bad_build_requests(hook: dict[str, Any], label: str, message: str) -> N
     with pytest.raises(VariantsError) as caught:
         plan_variant_build(_load(), hook, label, hook_where=WHERE)
     assert message in str(caught.value)
+
+
+def test_static_provider_features_are_the_vocabulary_and_label_p_is_checked() -> None:
+    from wheel_variants.buildconfig import labelling_metadata
+    from wheel_variants.properties import VariantProperty
+
+    static = (
+        '[variant.providers.blas]\nstatic-properties = { library = ["mkl"] }\n'
+        '[variant.variants.mkl]\nblas.libary = ["mkl"]\n'
+    )
+    document = _load(static)
+    document["variant"]["default-priorities"]["namespace"].append("blas")
+    with pytest.raises(VariantsError, match="unknown feature 'libary' of the static namespace 'blas'"):
+        parse_variant_table(document)
+    declared = parse_variant_table(_load())
+    typo = [VariantProperty.parse("nvidia :: sm_ach :: 90_real")]
+    with pytest.raises(VariantsError, match="did you mean 'sm_arch'"):
+        labelling_metadata(declared, "cu126x", typo)

@@ -196,6 +196,7 @@ def test_variant_wheel_builder_builds_all_or_a_subset(
     ("versions", "message"),
     [
         (["cu126", "cu999"], "unknown variant label 'cu999' requested"),
+        (["cu12"], "unknown variant label 'cu12' requested; did you mean 'cu126' or 'cu128'?"),
         (["cu126", "cu126"], "requested more than once"),
         (["CU126"], "invalid variant label 'CU126'"),
     ],

@@ -132,7 +132,7 @@ def test_only_keeps_one_variant() -> None:
                     "blas_lapack": {"requires": []},
                 }
             },
-            "exactly one of 'requires' and 'static-properties'",
+            "exactly one of 'requires', 'static-properties' and 'builtin'",
         ),
     ],
 )
@@ -144,7 +144,10 @@ def test_invalid_documents_name_the_key(changes: dict[str, object], message: str
 
 
 def test_plugin_api_needs_requires() -> None:
-    providers = {"fakegpu": {"plugin-api": "m:o", "static-properties": {}}, "blas_lapack": {"requires": []}}
+    providers = {
+        "fakegpu": {"plugin-api": "m:o", "static-properties": {"a": ["1"]}},
+        "blas_lapack": {"requires": ["p"]},
+    }
     with pytest.raises(InvalidMetadataError) as caught:
         parse_metadata(document(providers=providers), "x")
     assert str(caught.value) == "x: 'plugin-api' is only valid with 'requires' in 'providers.fakegpu'"
@@ -213,3 +216,36 @@ def test_default_schema_is_providers_draft() -> None:
 )
 def test_variants_json_filename(name: str, version: str, expected: str) -> None:
     assert variants_json_filename(name, version) == expected
+
+
+# -- conformance with variantlib 0.2.2 and uv 0.13.9 (issue 15) ---------------------------------
+
+
+def test_builtin_providers_are_read_and_written() -> None:
+    providers = {"fakegpu": {"builtin": "fakegpu"}, "blas_lapack": {"static-properties": {"library": ["mkl"]}}}
+    metadata = parse_metadata(document(providers=providers), "x")
+    info = metadata.provider("fakegpu")
+    assert info is not None and info.builtin == "fakegpu" and not info.is_static
+    assert metadata.to_dict()["providers"]["fakegpu"] == {"builtin": "fakegpu"}
+
+
+@pytest.mark.parametrize(
+    ("blas", "message"),
+    [
+        ({"requires": []}, "empty list in 'providers.blas_lapack.requires'"),
+        ({"static-properties": {}}, "empty object in 'providers.blas_lapack.static-properties'"),
+        ({"static-properties": {"level": []}}, "expected a non-empty list of values in 'providers.blas_lapack"),
+        (
+            {"static-properties": {"library": ["mkl"], "threads": ["omp"]}},
+            "'feature-order' in 'providers.blas_lapack' is needed with several static features ['library', 'threads']",
+        ),
+        ({"requires": ["p"], "feature-order": ["a"]}, "'feature-order' is only valid with 'static-properties'"),
+        ({"builtin": ""}, "expected a provider name string in 'providers.blas_lapack.builtin'"),
+        ({"builtin": "x", "requires": ["p"]}, "exactly one of 'requires', 'static-properties' and 'builtin'"),
+    ],
+)
+def test_provider_entries_variantlib_refuses_are_refused(blas: dict[str, object], message: str) -> None:
+    providers = {"fakegpu": {"requires": ["p"]}, "blas_lapack": blas}
+    with pytest.raises(InvalidMetadataError) as caught:
+        parse_metadata(document(providers=providers), "x")
+    assert message in str(caught.value)

@@ -90,3 +90,15 @@ def test_rank_places_non_variant_after_null() -> None:
     )
     assert [ordering.rank("v3"), ordering.rank("null"), ordering.rank(None)] == [0, 1, 2]
     assert ordering.rank("v4") is None
+
+
+@pytest.mark.parametrize(
+    ("other", "expected"),
+    [("zzz", ["v3", "null", "zzz"]), ("cpu", ["v3", "cpu", "null"])],
+)
+def test_null_ties_with_other_variants_without_properties_by_label(other: str, expected: list[str]) -> None:
+    # PEP 825 step 7: equal key lists are ordered by label ascending; uv 0.13.9 puts 'null' before
+    # 'zzz'. The null variant still follows every variant with properties.
+    supported = SupportedProperties.from_dict({"x86_64": {"level": ["v3", "v2", "v1"]}})
+    variants = [Variant(label=other), Variant(label="null"), Variant.of("v3", ["x86_64 :: level :: v3"])]
+    assert list(order_variants(variants, supported, ["x86_64"]).ordered) == expected

@@ -273,7 +273,7 @@ def plan_variant_build(
         )
     if metadata.variant(label) is None:
         raise InvalidLabelError(
-            f"unknown variant label {label!r} requested{did_you_mean(label, (*labels, NULL_LABEL))}: "
+            f"unknown variant label {label!r} requested{did_you_mean(label, (*labels, NULL_LABEL)) or ':'} "
             f"{source} declares {list(labels)} in {VARIANT_TABLE} variants (and {NULL_LABEL!r} is always available)"
         )
     return VariantBuild(
@@ -302,7 +302,7 @@ def labelling_metadata(
         if chosen is None and label != NULL_LABEL:
             labels = declared_labels(declared)
             raise InvalidLabelError(
-                f"unknown variant label {label!r}{did_you_mean(label, labels)}: {source} declares "
+                f"unknown variant label {label!r}{did_you_mean(label, labels) or ':'} {source} declares "
                 f"{list(labels)}; pass its properties with -p 'namespace :: feature :: value'"
             )
         chosen = chosen or Variant(label=NULL_LABEL)

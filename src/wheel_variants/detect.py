@@ -138,6 +138,10 @@ def _with_providers(
     for namespace, info in providers:
         if namespace in BUILTIN_NAMESPACES or base.answer(namespace) is not None:
             continue  # answered in-process (or by the target); never run a plugin for it
+        if info.builtin is not None:
+            # A provider built into some installer, which this tool does not implement.
+            unsupported.append((namespace, f"built-in provider {info.builtin!r} is not implemented here"))
+            continue
         if info.is_static:
             from .providers.static import static_answer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,8 @@ class Explanation:
     ordered: tuple[str, ...]
     rejected: tuple[tuple[str, str], ...]
     wheels: tuple[str, ...] = ()
+    # What was left out while reading (a label made only of dots) and where uv will differ.
+    warnings: tuple[str, ...] = ()
 
     @property
     def winner(self) -> str | None:
@@ -35,6 +37,7 @@ class Explanation:
             "winner": self.winner,
             "ordered": list(self.ordered),
             "rejected": [{"label": label, "reason": reason} for label, reason in self.rejected],
+            "warnings": list(self.warnings),
         }
 
 
@@ -59,6 +62,9 @@ def collect_releases(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[str,
         # A published directory holds the wheels *and* their variants JSON: one release each.
         listed = {source for source, _, _ in documents}
         for document in collect_index_documents(wheels):
+            if document.skipped:
+                skipped = (*document.metadata.skipped, *document.skipped)
+                document = replace(document, metadata=replace(document.metadata, skipped=skipped))
             if document.filename in listed:
                 documents = [
                     entry if entry[0] != document.filename else (entry[0], entry[1], document.wheels)
@@ -95,7 +101,15 @@ def explain_release(
         if extra is not None and rejection.cause.available is None:
             reason = f"{reason} ({extra})"
         rejected.append((rejection.label, reason))
-    return Explanation(source=source, ordered=ordering.ordered, rejected=tuple(rejected), wheels=wheels)
+    from .uvdiffer import uv_differences
+
+    return Explanation(
+        source=source,
+        ordered=ordering.ordered,
+        rejected=tuple(rejected),
+        wheels=wheels,
+        warnings=(*metadata.skipped, *uv_differences(metadata)),
+    )
 
 
 def explain(

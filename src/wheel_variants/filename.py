@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidFilenameError, InvalidLabelError, located
 
-__all__ = ["NULL_LABEL", "WheelFilename", "validate_label"]
+__all__ = ["NULL_LABEL", "WheelFilename", "is_dots_label", "validate_label"]
 
 NULL_LABEL = "null"
 
@@ -33,6 +33,12 @@ def validate_label(label: object, where: str | None = None) -> str:
             f"invalid variant label {label!r}{located(where)}: labels are non-empty lowercase [0-9a-z_.], not only dots"
         )
     return label
+
+
+def is_dots_label(label: object) -> bool:
+    """True for ``.``, ``..``, ``...``: valid PEP 825 labels that this tool skips with a warning
+    (such a label would name ``.`` or ``..`` as a path part)."""
+    return isinstance(label, str) and bool(label) and not label.strip(".")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,6 +75,7 @@ class WheelFilename:
             )
         _check(filename, name, _NAME, "distribution name")
         _check(filename, version, _VERSION, "version")
+        _check_version(filename, version)
         if build is not None:
             _check(filename, build, _BUILD, "build tag (must start with a digit)")
         for part, what in ((python, "python tag"), (abi, "abi tag"), (platform, "platform tag")):
@@ -120,6 +127,17 @@ class WheelFilename:
 
     def __str__(self) -> str:
         return self.filename
+
+
+def _check_version(filename: str, version: str) -> None:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(version)
+    except InvalidVersion:
+        raise InvalidFilenameError(
+            f"invalid wheel filename {filename!r}: version {version!r} is not a PEP 440 version"
+        ) from None
 
 
 def _check(filename: str, part: str, pattern: re.Pattern[str], what: str) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import InvalidFilenameError
 from .fileio import atomic_write_text
-from .filename import WheelFilename
+from .filename import WheelFilename, is_dots_label
 from .merge import merge_metadata
 from .metadata import VariantsMetadata, dump_metadata, variants_json_filename
 from .wheelfile import read_variant_json
@@ -31,6 +31,8 @@ class IndexDocument:
     filename: str
     metadata: VariantsMetadata
     wheels: tuple[str, ...]
+    # Wheels left out, with the reason (a label made only of dots).
+    skipped: tuple[str, ...] = ()
 
 
 def _release_key(wheel: WheelFilename) -> tuple[str, str]:
@@ -40,11 +42,19 @@ def _release_key(wheel: WheelFilename) -> tuple[str, str]:
 def collect_index_documents(wheels: Iterable[str | os.PathLike[str]]) -> list[IndexDocument]:
     """Merge the variant wheels among *wheels*, one document per name and version.
 
-    Non-variant wheels are skipped; a wheel whose name cannot be parsed is an error.
+    Non-variant wheels are skipped, and so is (with a line in ``skipped``) a wheel whose label is
+    made only of dots; a wheel whose name cannot be parsed is an error.
     """
     groups: dict[tuple[str, str], list[tuple[str, VariantsMetadata]]] = {}
+    skipped: dict[tuple[str, str], list[str]] = {}
     for item in sorted(Path(w) for w in wheels):
         parsed = WheelFilename.parse(item.name)
+        if is_dots_label(parsed.label):
+            reason = (
+                f"{item.name}: skipped: the label {parsed.label!r} is made only of dots and cannot name a file here"
+            )
+            skipped.setdefault(_release_key(parsed), []).append(reason)
+            continue
         metadata = read_variant_json(item)
         if metadata is None:
             continue
@@ -56,6 +66,7 @@ def collect_index_documents(wheels: Iterable[str | os.PathLike[str]]) -> list[In
                 filename=variants_json_filename(name, version),
                 metadata=merge_metadata(members),
                 wheels=tuple(source for source, _ in members),
+                skipped=tuple(skipped.get((name, version), ())),
             )
         )
     return documents

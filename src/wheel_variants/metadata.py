@@ -4,8 +4,10 @@ Two schema generations are read:
 
 * 0.1.x, PEP 825: ``$schema``, ``default-priorities.namespace``, ``variants``; nothing else.
 * 0.2.x (and the 0.0.x URL that variantlib 0.2.0/0.2.1 wrote for the same shape), the providers
-  draft: the above plus ``providers.<namespace>`` with ``requires``, ``plugin-api``, ``optional``
-  and ``static-properties`` (variantlib's ``feature-order`` extension is accepted too).
+  draft: the above plus ``providers.<namespace>`` with ``requires``, ``plugin-api``, ``optional``,
+  ``static-properties`` or ``builtin`` (a provider built into the installer), and variantlib's
+  ``feature-order``, required when a static provider has several features. Empty lists
+  (``"requires": []``, ``"static-properties": {}``, ``{"level": []}``) are refused, as variantlib does.
 
 An unknown major version is refused. Written JSON is deterministic: object keys sorted (except
 ``static-properties``, whose feature order is a preference), value lists sorted lexically as
@@ -17,10 +19,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import InvalidMetadataError, UnsupportedSchemaError, VariantsError, located
+from .filename import is_dots_label
 from .jsonload import load_json
 from .properties import validate_feature_name, validate_namespace, validate_value
 from .variant import Variant
@@ -42,7 +45,7 @@ SCHEMA_V0_2 = "https://variants-schema.wheelnext.dev/v0.2.0.json"
 
 _SCHEMA_VERSION = re.compile(r"/v([0-9]{1,9})\.([0-9]{1,9})\.([0-9]{1,9})\.json$")
 _PLUGIN_API = re.compile(r"[a-zA-Z0-9._]+( *: *[a-zA-Z0-9._]+)?")
-_PROVIDER_KEYS = frozenset({"requires", "plugin-api", "optional", "static-properties", "feature-order"})
+_PROVIDER_KEYS = frozenset({"requires", "plugin-api", "optional", "static-properties", "feature-order", "builtin"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +57,8 @@ class ProviderInfo:
     optional: bool = False
     # Ordered ``(feature, (values best first))`` pairs; None when the provider is not static.
     static_properties: tuple[tuple[str, tuple[str, ...]], ...] | None = None
+    # The name of a provider built into the installer (providers draft ``builtin``); None otherwise.
+    builtin: str | None = None
 
     @property
     def is_static(self) -> bool:
@@ -61,6 +66,8 @@ class ProviderInfo:
 
     def to_dict(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        if self.builtin is not None:
+            result["builtin"] = self.builtin
         if self.static_properties is not None and len(self.static_properties) > 1:
             # variantlib needs the feature order spelled out when there are several features.
             result["feature-order"] = [feature for feature, _ in self.static_properties]
@@ -83,6 +90,8 @@ class VariantsMetadata:
     namespace_priorities: tuple[str, ...]
     providers: tuple[tuple[str, ProviderInfo], ...] = ()
     variants: tuple[Variant, ...] = ()
+    # Why entries were left out while reading (a label made only of dots): warnings, not data.
+    skipped: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -168,10 +177,17 @@ def metadata_from_dict(document: object, source: str) -> VariantsMetadata:
 
     priorities = _parse_priorities(document.get("default-priorities"), problems)
     providers = _parse_providers(document, has_providers_model, priorities, problems)
-    variants = _parse_variants(document.get("variants"), priorities, problems)
+    skipped: list[str] = []
+    variants = _parse_variants(document.get("variants"), priorities, problems, skipped)
     if problems:
         raise InvalidMetadataError(f"{source}: " + "; ".join(problems))
-    return VariantsMetadata(schema=schema, namespace_priorities=priorities, providers=providers, variants=variants)
+    return VariantsMetadata(
+        schema=schema,
+        namespace_priorities=priorities,
+        providers=providers,
+        variants=variants,
+        skipped=tuple(f"{source}: {line}" for line in skipped),
+    )
 
 
 def _parse_priorities(value: object, problems: list[str]) -> tuple[str, ...]:
@@ -236,8 +252,15 @@ def _parse_provider(entry: object, where: str) -> ProviderInfo:
         raise InvalidMetadataError(f"unexpected key(s) {unknown}{located(where)}")
     requires = entry.get("requires")
     static = entry.get("static-properties")
-    if (requires is None) == (static is None):
-        raise InvalidMetadataError(f"exactly one of 'requires' and 'static-properties' is needed{located(where)}")
+    builtin = entry.get("builtin")
+    if [requires, static, builtin].count(None) != 2:
+        raise InvalidMetadataError(
+            f"exactly one of 'requires', 'static-properties' and 'builtin' is needed{located(where)}"
+        )
+    if builtin is not None and (not isinstance(builtin, str) or not builtin.strip()):
+        raise InvalidMetadataError(f"expected a provider name string{located(where + '.builtin')}, got {builtin!r}")
+    if static is None and "feature-order" in entry:
+        raise InvalidMetadataError(f"'feature-order' is only valid with 'static-properties'{located(where)}")
     plugin_api = entry.get("plugin-api")
     if plugin_api is not None:
         if requires is None:
@@ -253,12 +276,15 @@ def _parse_provider(entry: object, where: str) -> ProviderInfo:
     if requires is not None:
         if not isinstance(requires, list) or not all(isinstance(r, str) and r.strip() for r in requires):
             raise InvalidMetadataError(f"expected a list of requirement strings{located(where + '.requires')}")
+        if not requires:
+            raise InvalidMetadataError(f"empty list{located(where + '.requires')}: name the provider's distribution")
         requirements = tuple(requires)
     return ProviderInfo(
         requires=requirements,
         plugin_api=plugin_api,
         optional=optional,
         static_properties=None if static is None else _parse_static(static, entry.get("feature-order"), where),
+        builtin=builtin,
     )
 
 
@@ -266,17 +292,24 @@ def _parse_static(static: object, feature_order: object, where: str) -> tuple[tu
     path = f"{where}.static-properties"
     if not isinstance(static, Mapping):
         raise InvalidMetadataError(f"expected an object{located(path)}")
+    if not static:
+        raise InvalidMetadataError(f"empty object{located(path)}: a static provider lists at least one feature")
     features: dict[str, tuple[str, ...]] = {}
     for feature, values in static.items():
         validate_feature_name(feature, f"{path}.{feature}")
-        if not isinstance(values, list):
-            raise InvalidMetadataError(f"expected a list of values{located(f'{path}.{feature}')}")
+        if not isinstance(values, list) or not values:
+            raise InvalidMetadataError(f"expected a non-empty list of values{located(f'{path}.{feature}')}")
         for index, item in enumerate(values):
             validate_value(item, f"{path}.{feature}[{index}]")
         if len(set(values)) != len(values):
             raise InvalidMetadataError(f"values repeat{located(f'{path}.{feature}')}: {values!r}")
         features[feature] = tuple(values)
     order = list(features)
+    if feature_order is None and len(features) > 1:
+        # JSON object order carries no meaning: several features need an explicit order.
+        raise InvalidMetadataError(
+            f"'feature-order'{located(where)} is needed with several static features {sorted(features)}"
+        )
     if feature_order is not None:
         if not isinstance(feature_order, list) or set(feature_order) != set(features):
             raise InvalidMetadataError(
@@ -286,7 +319,9 @@ def _parse_static(static: object, feature_order: object, where: str) -> tuple[tu
     return tuple((feature, features[feature]) for feature in order)
 
 
-def _parse_variants(value: object, priorities: tuple[str, ...], problems: list[str]) -> tuple[Variant, ...]:
+def _parse_variants(
+    value: object, priorities: tuple[str, ...], problems: list[str], skipped: list[str]
+) -> tuple[Variant, ...]:
     if not isinstance(value, Mapping):
         problems.append("'variants' must be an object mapping labels to properties")
         return ()
@@ -294,6 +329,10 @@ def _parse_variants(value: object, priorities: tuple[str, ...], problems: list[s
     known = set(priorities)
     for label, properties in value.items():
         where = f"variants.{label}"
+        if is_dots_label(label):
+            # Valid under PEP 825, but '.' or '..' must never become a path part: skip only it.
+            skipped.append(f"skipped the variant {label!r}: a label made only of dots cannot name a file here")
+            continue
         try:
             variant = Variant.from_dict(label, properties, where)
         except VariantsError as error:

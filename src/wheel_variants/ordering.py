@@ -11,7 +11,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .filename import NULL_LABEL
 from .supported import SupportedProperties
 from .variant import Variant
 
@@ -63,7 +62,8 @@ class Rejection(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Ordering:
-    """Compatible labels best first (the null variant last of them), plus every rejection."""
+    """Compatible labels best first (the null variant after every variant with properties), plus
+    every rejection."""
 
     ordered: tuple[str, ...]
     rejected: tuple[Rejection, ...] = ()
@@ -101,11 +101,11 @@ def order_variants(
     rejected: list[Rejection] = []
     # Variants of one release share feature groups, so each distinct group is judged once.
     judged: dict[_FeatureGroup, tuple[int, int, int] | UnsupportedFeature] = {}
-    has_null = False
     for variant in variants:
-        if variant.label == NULL_LABEL:
-            has_null = True  # always compatible; placed after every other variant (step 8)
-            continue
+        # The null variant has no properties: always compatible, and its key list holds only the
+        # sentinel, so it sorts after every variant with properties ("the algorithm sorts the null
+        # variant after all the other variants") and, among variants without properties, by label
+        # (step 7's tie-break; uv 0.13.9 does the same).
         keys: list[tuple[int, int, int]] = []
         for group in variant.grouped:
             try:
@@ -125,8 +125,6 @@ def order_variants(
     # the longer list (the _END sentinel), and equal lists fall back to labels ascending.
     keyed.sort()
     ordered = [label for _, label in keyed]
-    if has_null:
-        ordered.append(NULL_LABEL)
     rejected.sort(key=lambda rejection: rejection.label)
     return Ordering(ordered=tuple(ordered), rejected=tuple(rejected))
 

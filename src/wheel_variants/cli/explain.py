@@ -44,4 +44,6 @@ def run(args: Any) -> int:
             print(f"  {rank}. {label}: compatible, ranked lower")
         for label, reason in explanation.rejected:
             print(f"  rejected {label}: {reason}")
+        for warning in explanation.warnings:
+            print(f"  note: {warning}")
     return 0
