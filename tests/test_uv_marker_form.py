@@ -91,6 +91,12 @@ def test_overlapping_default_takes_what_the_platform_decided_variant_leaves() ->
     assert plan.identical_filenames == ()
 
 
+def test_a_package_in_variant_indexes_is_routed_there_only() -> None:
+    plan = markers_plan(deps=("llama-cpp-python", "torch"), **{"variant-indexes": {"torch": "https://example.org/v"}})
+    assert [name for name, _ in plan.sources] == ["llama-cpp-python", "torch"]
+    assert [entry.index for entry in dict(plan.sources)["torch"]] == ["torch-variants"]
+
+
 def test_project_requirements_are_found_where_they_are_written() -> None:
     document = tomlkit.parse(
         '[project]\ndependencies = ["a"]\n[project.optional-dependencies]\ngpu = ["torch>=2", "not a req!"]\n'

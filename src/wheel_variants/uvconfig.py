@@ -409,9 +409,11 @@ def _build_plan(options: UvOptions, managed: list[tuple[Requirement, PackageVari
 
 def _plan_markers(options: UvOptions, packages: PackagesConfig, requirements: Sequence[tuple[str, str]]) -> UvPlan:
     managed: dict[str, PackageVariants] = {}
+    variant_names = {name for name, _ in options.variant_indexes}
     for _, text in requirements:
         package = packages.get(Requirement(text).name)
-        if package is not None:
+        # a package named in variant-indexes is routed there, as PEP 825 variant wheels
+        if package is not None and package.name not in variant_names:
             managed.setdefault(package.name, package)
     problems: list[str] = []
     if not managed and not options.variant_indexes:
@@ -426,7 +428,6 @@ def _plan_markers(options: UvOptions, packages: PackagesConfig, requirements: Se
             f"{UV_PREFIX} default: label {options.default!r} has no index for any of "
             f"{', '.join(managed)} (offered: {', '.join(offered)})"
         )
-    _check_variant_indexes(options, list(managed.values()), problems)
     if problems:
         raise UvConfigError("\n".join(problems))
     indexes = _Indexes()
