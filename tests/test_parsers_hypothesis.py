@@ -20,6 +20,7 @@ labels = st.from_regex(r"[0-9a-z_.]{1,16}", fullmatch=True).filter(lambda label:
 spaces = st.sampled_from(["", " ", "  ", "\t"])
 tag_parts = st.from_regex(r"[A-Za-z0-9_.]{1,10}", fullmatch=True)
 python_tags = st.from_regex(r"[A-Za-z_.][A-Za-z0-9_.]{0,9}", fullmatch=True)
+versions = st.from_regex(r"[0-9]{1,3}(\.[0-9]{1,3}){0,3}(rc[0-9])?", fullmatch=True)  # PEP 440 only
 builds = st.none() | st.from_regex(r"[0-9][A-Za-z0-9_.]{0,5}", fullmatch=True)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=8),
@@ -51,7 +52,7 @@ def test_property_parser_on_arbitrary_text(text: str) -> None:
     raises_only_our_errors(validate_label, text)
 
 
-@given(tag_parts, tag_parts, builds, python_tags, tag_parts, tag_parts, st.none() | labels)
+@given(tag_parts, versions, builds, python_tags, tag_parts, tag_parts, st.none() | labels)
 def test_filename_round_trip(
     name: str, version: str, build: str | None, python: str, abi: str, platform: str, label: str | None
 ) -> None:
