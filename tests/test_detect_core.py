@@ -134,7 +134,6 @@ def test_builtin_namespaces_never_run_plugins(tmp_path: Path) -> None:
     assert detection.unsupported == () and detection.warnings == ()
 
 
-
 def test_a_builtin_provider_we_do_not_implement_is_unsupported(tmp_path: Path) -> None:
     tpu = ProviderInfo(builtin="tpu")
     nvidia = ProviderInfo(builtin="nvidia")

@@ -252,3 +252,19 @@ def test_an_unreachable_index_leaves_the_lock_and_environment(
         line = _error_line(runner.pdm("lock", env=unreachable, check=False))
         assert f"{closed}/llama/cu124" in line
         assert (runner.project / "pdm.lock").read_bytes() == lock
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("deps", ['"llama-cpp-python"', '"plainlib"'])
+def test_a_misspelled_tool_key_is_an_error_with_a_suggestion(
+    tmp_path: Path, llama_index: IndexServer, deps: str
+) -> None:
+    # "plainlib": no catalog package, so only the misspelled table says the project meant variants
+    extra = '\n[tool.wheel-variants.pakages.llama-cpp-python]\ndefault = "cpu"\n'
+    runner = llama_runner(tmp_path, llama_index, deps=deps, extra=extra)
+    result = runner.pdm("lock", env=CUDA_12_4, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    assert "unknown key 'pakages'; did you mean 'packages'?" in output
+    assert not (runner.project / "pdm.lock").exists()

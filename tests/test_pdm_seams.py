@@ -14,7 +14,7 @@ pytest.importorskip("pdm")
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
 import pdm_variants  # noqa: E402
-from pdm_variants import _pdm  # noqa: E402
+from pdm_variants import _pdm, offguard  # noqa: E402
 
 
 def test_this_pdm_has_every_seam() -> None:
@@ -117,10 +117,14 @@ def test_missing_seam_warns_once_and_stays_off(monkeypatch: pytest.MonkeyPatch, 
     plain = tmp_path / "plain"
     plain.mkdir()
     (plain / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1"\ndependencies = ["requests"]\n')
-    signals.pre_lock.send(Project(plain), requirements=[], dry_run=False)  # a plain project: untouched
+    # PDM connects receivers of its own to these signals once a real project ran in this process,
+    # so ours is checked for and called directly rather than through send().
+    for signal in (signals.pre_lock, signals.pre_install):
+        assert offguard._refuse in list(signal.receivers_for(Project(plain)))
+    offguard._refuse(Project(plain), requirements=[], dry_run=False)  # a plain project: untouched
 
     uses = tmp_path / "uses"
     uses.mkdir()
     (uses / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1"\ndependencies = ["llama-cpp-python"]\n')
     with pytest.raises(PdmUsageError, match=r"lacks pdm.example.moved.*This project uses variants"):
-        signals.pre_install.send(Project(uses), candidates={}, dry_run=False)
+        offguard._refuse(Project(uses), candidates={}, dry_run=False)

@@ -62,7 +62,9 @@ def make_project_class(base: type[Project]) -> type[Project]:
         def variants_plan(self) -> VariantPlan | None:
             """The variant plan of this project on this machine, or None when nothing is managed."""
             from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
 
+            from wheel_variants.config import tool_table_problems
             from wheel_variants.errors import VariantsError
 
             from .declared import direct_dependency_names
@@ -71,6 +73,9 @@ def make_project_class(base: type[Project]) -> type[Project]:
             declared = direct_dependency_names(pyproject)
             locked = self._variants_locked_names()
             table = _tool_table(self)
+            problems = tool_table_problems(table) if table else []
+            if problems:  # a misspelled key ('pakages', 'targts') would otherwise be ignored in silence
+                raise PdmUsageError(escape("\n".join(problems)))
             if not (table and table.get("packages")) and not _catalog_mentions(declared | locked):
                 return None
             try:
@@ -82,8 +87,6 @@ def make_project_class(base: type[Project]) -> type[Project]:
                     return None
                 return self._variants_plan_for(packages)
             except VariantsError as error:
-                from rich.markup import escape
-
                 raise PdmUsageError(escape(str(error))) from None
 
         def variant_wheels(self) -> VariantWheels:
