@@ -5,8 +5,9 @@ but ``WHEEL_VARIANTS_PROPERTIES`` or a target file (``WHEEL_VARIANTS_TARGET``) c
 and a team may declare variants for machines other than this one. It is, however, the usual
 shape of a typo (``nvida``), so when nothing on this machine supplies such a namespace the plan
 warns, naming the configuration key. A package none of whose variants fits this machine is not
-routed to any variant index (PDM resolves it from the project's other sources, as without the
-plugin); that is warned about too, with each variant's reason.
+resolved from the project's other sources (anyone may publish its name there): resolution stops
+with :func:`no_fit_refusal`, unless the package sets ``allow-other-sources``, which gets a warning
+with each variant's reason.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterable
 from wheel_variants.packages import Selection
 from wheel_variants.supported import SupportedProperties
 
-__all__ = ["plan_warnings", "unknown_namespace_warnings", "unfit_package_warning"]
+__all__ = ["no_fit_refusal", "plan_warnings", "unknown_namespace_warnings", "unfit_package_warning"]
 
 
 def _where(selection: Selection, label: str) -> str:
@@ -44,14 +45,30 @@ def unknown_namespace_warnings(
     return lines
 
 
+def _reasons(selection: Selection) -> str:
+    return "; ".join(f"{label}: {reason}" for label, reason in selection.rejected)
+
+
 def unfit_package_warning(selection: Selection) -> str | None:
-    """A line when no variant of a package fits this machine (None when one does)."""
-    if selection.chosen is not None or not selection.package.variants:
+    """A line when no variant of a package that allows other sources fits this machine (None
+    otherwise: a package without ``allow-other-sources`` is refused instead, see :func:`no_fit_refusal`)."""
+    package = selection.package
+    if selection.chosen is not None or not package.variants or not package.allow_other_sources:
         return None
-    reasons = "; ".join(f"{label}: {reason}" for label, reason in selection.rejected)
     return (
-        f"wheel-variants: no variant of {selection.package.name} fits this machine ({reasons}); "
-        "it is not routed to a variant index and resolves from the project's other sources"
+        f"wheel-variants: no variant of {package.name} fits this machine ({_reasons(selection)}); "
+        "it resolves from the project's other sources (allow-other-sources = true)"
+    )
+
+
+def no_fit_refusal(selection: Selection) -> str:
+    """Why a managed package no variant of which fits is not looked up on the other sources."""
+    name = selection.package.name
+    return (
+        f"wheel-variants: no variant of {name} fits this machine ({_reasons(selection)}). "
+        f"{name} is not looked up on the project's other sources, where anyone may publish that name. "
+        "Declare a variant without properties (it fits every machine), a team target "
+        f"(`pdm variants add-target NAME`), or `allow-other-sources = true` in [tool.wheel-variants.packages.{name}]"
     )
 
 
