@@ -119,3 +119,26 @@ def test_every_problem_is_reported_with_its_location() -> None:
     assert "[tool.wheel-variants] packages.demo.variants.cu1.marker: invalid marker" in message
     assert "packages.demo.variants.null: the label 'null' is reserved" in message
     assert "[tool.wheel-variants] packages.demo.variants.ok.build.env: expected a table of name = string" in message
+
+
+def test_other_sources_are_opt_in_per_package() -> None:
+    variants = {
+        "cu126": {"index": "https://example.org/cu126", "properties": ["nvidia :: cuda_version_lower_bound :: 12.6"]}
+    }
+    table = {"packages": {"a": {"variants": variants}, "b": {"variants": variants, "allow-other-sources": True}}}
+    config = parse_packages(table, prefix="[tool.wheel-variants]", origin="pyproject.toml")
+    assert [(p.name, p.allow_other_sources) for p in config.packages] == [("a", False), ("b", True)]
+    with pytest.raises(PackagesConfigError, match=r"packages.a.allow-other-sources: expected true or false, got 'yes'"):
+        parse_packages(
+            {"packages": {"a": {"variants": variants, "allow-other-sources": "yes"}}},
+            prefix="[tool.wheel-variants]",
+            origin="pyproject.toml",
+        )
+    with pytest.raises(
+        PackagesConfigError, match=r"unknown key 'allow-other-source'; did you mean 'allow-other-sources'"
+    ):
+        parse_packages(
+            {"packages": {"a": {"variants": variants, "allow-other-source": True}}},
+            prefix="[tool.wheel-variants]",
+            origin="pyproject.toml",
+        )

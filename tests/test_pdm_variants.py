@@ -58,8 +58,10 @@ def test_add_on_cuda_12_4_routes_to_cu124_and_records_it(tmp_path: Path, llama_i
     variant = lock["metadata"]["wheel-variants"]["packages"]["llama-cpp-python"]["variants"]["cu124"]
     assert variant["properties"] == ["nvidia :: cuda_version_lower_bound :: 12.4"]
     assert variant["index"] == llama_index.index_url("llama/cu124")
-    assert variant["files"] == [f["hash"] for f in package["files"]]
-    assert not any("/llama/cu125/" in path or "/llama/cpu/" in path for path in llama_index.requests)
+    fallback = lock["metadata"]["wheel-variants"]["packages"]["llama-cpp-python"]["variants"]["cpu"]
+    assert sorted(variant["files"] + fallback["files"]) == sorted(f["hash"] for f in package["files"])
+    assert len(package["files"]) == 2  # this machine's cu124 and the fallback cpu (for machines without a GPU)
+    assert not any("/llama/cu125/" in path for path in llama_index.requests)  # only what the lock holds
 
     # the label is in the dist-info and listed in RECORD, so uninstall removes it
     record = runner.run_python(
@@ -92,29 +94,29 @@ def test_no_gpu_gets_cpu_and_a_switch_relocks_and_reinstalls(tmp_path: Path, lla
     assert "cu124" in check.stdout + check.stderr
 
     runner.pdm("lock", env=CUDA_12_4)
-    assert _locked_labels(runner) == ["cu124"]
+    assert _locked_labels(runner) == ["cpu", "cu124"]
     runner.pdm("install", env=CUDA_12_4)  # same version, other variant: reinstalled
     assert _backend(runner) == "cu124"
 
     # the data survives a re-lock with --update-reuse and an unrelated add
     runner.pdm("lock", "--update-reuse", env=CUDA_12_4)
-    assert _locked_labels(runner) == ["cu124"]
+    assert _locked_labels(runner) == ["cpu", "cu124"]
     runner.pdm("add", "plainlib", env=CUDA_12_4)
-    assert _locked_labels(runner) == ["cu124"]
+    assert _locked_labels(runner) == ["cpu", "cu124"]
     assert _backend(runner) == "cu124"
 
     # `pdm install` on a CUDA 12.5 machine: PDM re-locks (the lock lacks cu125), keeping the
     # locked files; cu125's own files are fetched and recorded next to cu124's.
     runner.pdm("install", env={"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.5"})
     assert _backend(runner) == "cu125"
-    assert _locked_labels(runner) == ["cu124", "cu125"]
+    assert _locked_labels(runner) == ["cpu", "cu124", "cu125"]
 
 
 def test_apple_silicon_gets_metal(tmp_path: Path, llama_index: IndexServer) -> None:
     runner = _runner(tmp_path, llama_index)
     runner.pdm("add", "llama-cpp-python", env=_target(runner, "mac", {"apple": {"metal": ["on"]}}))
     assert _backend(runner) == "metal"
-    assert _locked_labels(runner) == ["metal"]
+    assert _locked_labels(runner) == ["cpu", "metal"]
 
 
 def test_user_config_overrides_the_catalog(tmp_path: Path, llama_index: IndexServer) -> None:
@@ -174,7 +176,7 @@ def test_no_fitting_wheel_falls_back_to_the_sdist_built_with_the_variants_settin
     runner.pdm("add", "llama-cpp-python", env=CUDA_12_4)
 
     assert _backend(runner) == "source:-DGGML_CUDA=on"
-    assert _locked_labels(runner) == ["cu124"]
+    assert _locked_labels(runner) == ["cpu", "cu124"]  # the one sdist serves the fallback too
     assert "llama_cpp_python-0.3.2.tar.gz" in (runner.project / "pdm.lock").read_text()
 
     # A CPU-only teammate locks too: the one sdist serves both labels, each built its own way.
@@ -195,6 +197,6 @@ def test_a_catalog_package_arriving_as_a_dependency_is_routed_by_the_next_lock(
     first = runner.pdm("lock", env=CUDA_12_4)
     assert "llama-cpp-python came in as a dependency" in first.stderr
     runner.pdm("lock", env=CUDA_12_4)
-    assert _locked_labels(runner) == ["cu124"]
+    assert _locked_labels(runner) == ["cpu", "cu124"]
     runner.pdm("sync", env=CUDA_12_4)
     assert _backend(runner) == "cu124"

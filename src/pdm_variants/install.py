@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pdm.models.candidates import Candidate
 
 from ._pdm import read_toml
+from .lockchoice import PEP825
 
 __all__ = ["MARKER_FILE", "installed_label", "make_install_manager_class", "make_synchronizer_class"]
 
@@ -70,7 +71,9 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
                 name = candidate.req.key or key
                 record = records.get(name)
                 if record is not None and candidate.hashes:
-                    self._wv_expected[name] = _restrict_to_locked_choice(project, environment, candidate, record)
+                    label = _restrict_to_locked_choice(project, environment, candidate, record)
+                    self._wv_expected[name] = label
+                    _install_from_locked_index(project, name, label, record)
             if self._wv_expected:
                 _report_target(project, locked_targets(lock), self._wv_expected)
 
@@ -104,12 +107,12 @@ def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candid
     from rich.markup import escape
 
     from ._pdm import filter_hashes
-    from .lockchoice import choose_for_candidate, describe_locked, describe_supported
+    from .lockchoice import choose_for_candidate, describe_locked, describe_supported, locked_namespaces
 
     supported = project.variant_wheels().supported
     choice = choose_for_candidate(record, candidate, supported, environment.spec)
     if not filter_hashes(candidate, choice.allowed):
-        machine = describe_supported(supported)
+        machine = describe_supported(supported, locked_namespaces(record))
         raise PdmUsageError(
             escape(
                 f"wheel-variants: no locked file of {candidate.req.key} fits this machine. It supports: {machine}. "
@@ -118,6 +121,30 @@ def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candid
             )
         )
     return choice.label
+
+
+def _install_from_locked_index(project: Any, name: str, label: str | None, record: Any) -> None:
+    """Fetch an index variant's files from the index of *label*, the locked label this machine
+    gets: it may pick another label today (one the lock lacks), whose index serves the same file
+    name with other bytes. The index is the configured one for *label* (a mirror set since the
+    lock applies), else the one the lock recorded. Says so when *label* is not this machine's pick."""
+    body = record.get("variants", {}).get(label) if label is not None else None
+    if record.get("origin") == PEP825 or not isinstance(body, dict) or not body.get("index"):
+        return
+    plan = project.variants_plan()
+    selection = plan.selection(name) if plan is not None else None
+    configured = selection.package.variant(label) if selection is not None and label is not None else None
+    index = configured.index if configured is not None else str(body["index"])
+    project.variants_install_from(
+        name, {"label": label, "index": index, "properties": list(body.get("properties", []))}
+    )
+    best = plan.chosen_label(name) if plan is not None else None
+    if best is not None and best != label:
+        project.core.ui.echo(
+            f"wheel-variants: {name}: this machine's best variant {best!r} is not in the lock; installing the "
+            f"locked {label!r} from {index} (run `pdm lock` to lock {best!r})",
+            err=True,
+        )
 
 
 def _report_target(project: Any, targets: Any, expected: dict[str, str | None]) -> None:
@@ -152,26 +179,33 @@ def make_install_manager_class(base: type[InstallManager]) -> type[InstallManage
             from .caches import commit_built_wheel
 
             commit_built_wheel(project, candidate)  # a wheel built for it now joins the cache
-            plan = project.variants_plan() if hasattr(project, "variants_plan") else None
             name = candidate.req.key
-            if plan is None or name is None or name not in plan.names:
-                return dist
-            selection = plan.selection(name)
-            chosen = selection.chosen if selection is not None else None
-            if chosen is None:
+            record = _installed_variant(project, name) if name is not None else None
+            if record is None:
                 return dist
             from ._pdm import add_to_record, dist_info_path
 
             dist_info = dist_info_path(dist)
             if dist_info is None:
                 return dist
-            record = {
-                "label": chosen.label,
-                "index": chosen.index,
-                "properties": [str(p) for p in sorted(chosen.properties)],
-            }
             add_to_record(dist_info, MARKER_FILE, (json.dumps(record, indent=2, sort_keys=True) + "\n").encode())
             return dist
 
     VariantsInstallManager.__name__ = VariantsInstallManager.__qualname__ = f"Variants{base.__name__}"
     return VariantsInstallManager
+
+
+def _installed_variant(project: Any, name: str) -> dict[str, Any] | None:
+    """What ``wheel-variant.json`` records for *name*: the locked variant being installed, else
+    (an install without a lock entry, such as a build) this machine's choice; None when unmanaged."""
+    if not hasattr(project, "variants_plan"):
+        return None
+    installing: dict[str, Any] | None = project.variants_installing(name)
+    if installing is not None:
+        return installing
+    plan = project.variants_plan()
+    selection = plan.selection(name) if plan is not None else None
+    chosen = selection.chosen if selection is not None else None
+    if chosen is None:
+        return None
+    return {"label": chosen.label, "index": chosen.index, "properties": [str(p) for p in sorted(chosen.properties)]}

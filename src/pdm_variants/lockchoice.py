@@ -11,14 +11,21 @@ The same PEP 825 ordering as everywhere, over the labels the lock holds for one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from wheel_variants.supported import SupportedProperties
 
-__all__ = ["LockedChoice", "choose_for_candidate", "choose_locked_label", "describe_locked", "describe_supported"]
+__all__ = [
+    "LockedChoice",
+    "choose_for_candidate",
+    "choose_locked_label",
+    "describe_locked",
+    "describe_supported",
+    "locked_namespaces",
+]
 
 PEP825 = "pep825"
 
@@ -124,10 +131,24 @@ def describe_locked(record: Mapping[str, Any]) -> str:
     return "; ".join(parts) or "no variants"
 
 
-def describe_supported(supported: SupportedProperties) -> str:
-    """``nvidia :: cuda_version_lower_bound :: 11.8, 11.7, ...; x86_64 :: level :: v2, v1``."""
+def locked_namespaces(record: Mapping[str, Any]) -> set[str]:
+    """The namespaces the locked variants of *record* use (what a no-fit message needs)."""
+    return {
+        str(prop).split("::", 1)[0].strip()
+        for body in _variants(record).values()
+        for prop in body.get("properties", [])
+    }
+
+
+def describe_supported(supported: SupportedProperties, namespaces: Collection[str] | None = None) -> str:
+    """``nvidia :: cuda_version_lower_bound :: 11.8, 11.7, ...; x86_64 :: level :: v2, v1``
+    (only *namespaces*, when given: a CPU's 50 flags say nothing about a CUDA-only package)."""
     parts = []
     for feature in supported.features:
+        if namespaces is not None and feature.namespace not in namespaces:
+            continue
         values = ", ".join(feature.values[:3]) + (", ..." if len(feature.values) > 3 else "")
         parts.append(f"{feature.namespace} :: {feature.feature} :: {values}")
-    return "; ".join(parts) or "no variant properties"
+    return "; ".join(parts) or (
+        "no properties of " + ", ".join(sorted(namespaces)) if namespaces else "no variant properties"
+    )

@@ -38,6 +38,9 @@ def variants_table(
     machine = [TargetPlan(TargetSpec(name="this machine"), plan.supported, None, plan)] if plan is not None else []
     fetched = [*machine, *targets]
     added = add_target_files(project, document, fetched) if fetched else {}
+    if plan is not None:  # the variant without properties, so that any machine can install from any lock
+        for name, labels in add_target_files(project, document, [_fallback(plan)], required=False).items():
+            added.setdefault(name, {}).update(labels)
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
     table = lock_variants_table(plain, previous, plan) if plan is not None else None
     table = table or {"schema": SCHEMA, "packages": {}}
@@ -56,6 +59,20 @@ def variants_table(
     if targets:
         table["targets"] = target_records(targets, table, _files_by_package(entries))
     return table
+
+
+def _fallback(plan: VariantPlan) -> Any:
+    """A machine with no variant properties on this platform: it gets each package's fallback."""
+    from wheel_variants.config import TargetSpec
+    from wheel_variants.supported import SupportedProperties
+
+    from .plan import make_plan
+    from .teamlock import TargetPlan
+
+    nothing = SupportedProperties.from_dict({})
+    return TargetPlan(
+        TargetSpec(name="fallback"), nothing, None, make_plan((s.package for s in plan.selections), nothing)
+    )
 
 
 def _new_record(plan: VariantPlan | None, name: str) -> dict[str, Any]:

@@ -170,8 +170,15 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def _variants_routes(self, plan: VariantPlan) -> list[tuple[str, str, str]]:
             """This machine's routes; a package no variant of which fits here is resolved from the
-            first declared target's choice (a team lock needs no hardware of its own)."""
-            routes = plan.routes()
+            first declared target's choice (a team lock needs no hardware of its own). While a
+            lock is installed, a package goes to the index of the label the lock gives this machine
+            (see :meth:`variants_install_from`), which may not be the label it would pick today."""
+            installing: dict[str, dict[str, Any]] = self.__dict__.get("_wv_installing", {})
+            routes = [route for route in plan.routes() if route[2] not in installing]
+            routes.extend(
+                (f"wheel-variants-{package}-{marker['label']}", marker["index"], package)
+                for package, marker in installing.items()
+            )
             routed = {package for _, _, package in routes}
             if len(routed) < len(plan.selections):
                 for target in self.variants_targets():
@@ -180,6 +187,30 @@ def make_project_class(base: type[Project]) -> type[Project]:
                             routes.append(route)
                             routed.add(route[2])
             return routes
+
+        def variants_install_from(self, package: str, marker: dict[str, Any]) -> None:
+            """Route *package* to ``marker["index"]``, the index of the locked variant this machine
+            installs (*marker*: ``label``, ``index``, ``properties``, as ``wheel-variant.json`` records it)."""
+            self.__dict__.setdefault("_wv_installing", {})[package] = marker
+
+        def variants_installing(self, package: str) -> dict[str, Any] | None:
+            """The locked variant being installed for *package* (None outside an install)."""
+            marker: dict[str, Any] | None = self.__dict__.get("_wv_installing", {}).get(package)
+            return marker
+
+        def variants_refusal(self, name: str) -> str | None:
+            """Why *name* must not be resolved from the project's ordinary sources: a managed package
+            that no variant fits here and no team target routes (None when it may be resolved)."""
+            plan = self.variants_plan()
+            selection = plan.selection(name) if plan is not None else None
+            if selection is None or selection.chosen is not None or selection.package.allow_other_sources:
+                return None
+            assert plan is not None
+            if any(route[2] == selection.package.name for route in self._variants_routes(plan)):
+                return None
+            from .diagnose import no_fit_refusal
+
+            return no_fit_refusal(selection)
 
         def variants_targets(self) -> list[TargetPlan]:
             """The team targets of ``[tool.wheel-variants.targets]`` with their plans (cached)."""

@@ -1,4 +1,10 @@
-"""The repository subclass: an unreachable variant index becomes one line naming its URL.
+"""The repository subclass: a managed package never falls back to the ordinary sources, and an
+unreachable variant index becomes one line naming its URL.
+
+A managed package that no variant fits this machine (and no team target routes) would otherwise
+be looked up on the project's other sources, where anyone may register its name; resolution
+stops instead with one line (``Project.variants_refusal``), unless the package opts in with
+``allow-other-sources = true``.
 
 PDM reports a connection failure while resolving as ``[ConnectError]: [Errno 111] Connection
 refused``, without saying which index failed. For the packages the plugin routes to a variant
@@ -40,11 +46,18 @@ def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
         def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
             from ._pdm import http_errors
 
+            project = self.environment.project
+            refusal = self._wv_refusals().get(requirement.key or "") if _by_name(requirement, project) else None
+            if refusal is not None:
+                from pdm.exceptions import PdmUsageError
+                from rich.markup import escape
+
+                raise PdmUsageError(escape(refusal))
             try:
                 return super().find_candidates(requirement, *args, **kwargs)  # type: ignore[no-any-return]
             except http_errors() as error:
                 name = requirement.key
-                route = _route(self.environment.project, name)
+                route = _route(project, name)
                 if route is None or name is None:
                     raise
                 from pdm.exceptions import PdmUsageError
@@ -52,8 +65,25 @@ def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
 
                 raise PdmUsageError(escape(unreachable_index_message(name, *route, error))) from None
 
+        def _wv_refusals(self) -> dict[str, str]:
+            """``{package: message}`` for the managed packages that must not be resolved here (once
+            per plan, not per requirement)."""
+            project = self.environment.project
+            plan = project.variants_plan()
+            memo: tuple[Any, dict[str, str]] | None = self.__dict__.get("_wv_refusals_memo")
+            if memo is None or memo[0] is not plan:
+                names = plan.names if plan is not None else ()
+                memo = (plan, {name: message for name in names if (message := project.variants_refusal(name))})
+                self.__dict__["_wv_refusals_memo"] = memo
+            return memo[1]
+
     VariantsRepository.__name__ = VariantsRepository.__qualname__ = f"Variants{base.__name__}"
     return VariantsRepository
+
+
+def _by_name(requirement: Requirement, project: Any) -> bool:
+    """A requirement the sources answer (not a URL, path or VCS link) in a variants project."""
+    return requirement.is_named and hasattr(project, "variants_refusal")
 
 
 def _route(project: Any, name: str | None) -> tuple[str, str] | None:

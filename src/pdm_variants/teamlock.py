@@ -69,9 +69,12 @@ def _locked_versions(document: Mapping[str, Any]) -> dict[str, MutableMapping[st
     }
 
 
-def add_target_files(project: Any, document: MutableMapping[str, Any], targets: list[TargetPlan]) -> dict[str, Any]:
+def add_target_files(
+    project: Any, document: MutableMapping[str, Any], targets: list[TargetPlan], *, required: bool = True
+) -> dict[str, Any]:
     """Add to *document* (the ``pdm.lock`` or ``pylock.toml`` being written) the files of every index variant a
-    target picks; return ``{package: {label: record}}`` for those labels."""
+    target picks; return ``{package: {label: record}}`` for those labels. An index without the locked
+    version stops the lock, or (not *required*: the fallback variant) is one warning."""
     from pdm.exceptions import PdmUsageError
 
     from .pylock import add_pylock_files, is_pylock, pylock_entries
@@ -88,6 +91,12 @@ def add_target_files(project: Any, document: MutableMapping[str, Any], targets: 
             if chosen is None or entry is None or chosen.label in added.get(name, {}):
                 continue
             files = _index_files(project, name, str(entry["version"]), chosen)
+            if not files and not required:
+                project.core.ui.warn(
+                    f"wheel-variants: the lock has no {chosen.label!r} build of {name}: {chosen.index} has no "
+                    f"{name} {entry['version']}, so a machine no locked variant fits cannot install it"
+                )
+                continue
             if not files:
                 raise PdmUsageError(
                     f"wheel-variants: target {target.spec.name!r} needs {name} {entry['version']} from "

@@ -9,6 +9,7 @@ user's ``pyproject.toml``, where it overrides the catalog package by package::
     [tool.wheel-variants.packages.llama-cpp-python]
     namespace-priorities = ["nvidia", "apple"]          # optional; default: order of first use
     identical-filenames = true                          # optional: every index has the same file names
+    allow-other-sources = false                         # optional: when no variant fits, the other sources may serve it
 
     [tool.wheel-variants.packages.llama-cpp-python.variants.cu124]
     index = "{llama-cpp}/cu124"                         # "{name}" expands an index base
@@ -52,7 +53,7 @@ __all__ = [
 INDEX_BASE_ENV_PREFIX = "WHEEL_VARIANTS_INDEX_BASE_"
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_-]+)\}")
-_PACKAGE_KEYS = frozenset({"namespace-priorities", "variants", "identical-filenames"})
+_PACKAGE_KEYS = frozenset({"namespace-priorities", "variants", "identical-filenames", "allow-other-sources"})
 _VARIANT_KEYS = frozenset({"index", "properties", "marker", "build"})
 _BUILD_KEYS = frozenset({"env", "config-settings"})
 
@@ -116,6 +117,9 @@ class PackageVariants:
     # Every backend index publishes the same version and file name (no local version), so an
     # installer that compares names and versions keeps the old build when the index changes.
     identical_filenames: bool = False
+    # When no variant fits a machine, the package may come from the project's other sources.
+    # Off by default: anyone can register the name there (dependency confusion).
+    allow_other_sources: bool = False
 
     def variant(self, label: str) -> IndexVariant | None:
         for candidate in self.variants:
@@ -244,9 +248,8 @@ def _package(
         missing = [ns for ns in used if ns not in order]
         if missing:
             problems.append(f"{where}.namespace-priorities: lacks namespace(s) {missing} that variants use")
-    identical = body.get("identical-filenames", False)
-    if not isinstance(identical, bool):
-        problems.append(f"{where}.identical-filenames: expected true or false, got {identical!r}")
+    identical = _flag(body, "identical-filenames", where, problems)
+    other_sources = _flag(body, "allow-other-sources", where, problems)
     if len(problems) != before:
         return None
     return PackageVariants(
@@ -254,8 +257,16 @@ def _package(
         variants=tuple(variants),
         namespace_priorities=tuple(order),
         origin=origin,
-        identical_filenames=identical is True,
+        identical_filenames=identical,
+        allow_other_sources=other_sources,
     )
+
+
+def _flag(body: Mapping[str, Any], key: str, where: str, problems: list[str]) -> bool:
+    value = body.get(key, False)
+    if not isinstance(value, bool):
+        problems.append(f"{where}.{key}: expected true or false, got {value!r}")
+    return value is True
 
 
 def _variant(
