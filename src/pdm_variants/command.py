@@ -1,4 +1,8 @@
-"""``pdm variants show [--json]``: this machine's properties and each managed package's ranking."""
+"""``pdm variants show [--all] [--json]``: this machine's properties and each managed package's ranking.
+
+The text lists only the namespaces the project's variants use (``--all``: every property);
+``--json`` always holds every property (see :mod:`pdm_variants.showview`).
+"""
 
 from __future__ import annotations
 
@@ -46,8 +50,18 @@ class VariantsCommand(BaseCommand):
         subparsers = parser.add_subparsers(
             title="commands", dest="variants_command", metavar="{show,doctor,add-target,uv,cache}"
         )
-        show = subparsers.add_parser("show", help="Supported properties and per-package variant ranking")
-        show.add_argument("--json", action="store_true", help="print a JSON document")
+        show_help = (
+            "Supported properties in the namespaces the project's variants use (--all: every one), "
+            "each managed package's variant ranking with the losers' reasons, and what the lock installs "
+            "here and for each team target"
+        )
+        show = subparsers.add_parser("show", help=show_help, description=show_help)
+        show.add_argument(
+            "--all", action="store_true", help="list every supported property of this machine, in every namespace"
+        )
+        show.add_argument(
+            "--json", action="store_true", help="print a JSON document (version 1; it always holds every property)"
+        )
         subparsers.add_parser(
             "doctor",
             help="Check the plugin on this PDM (versions, seams), detection, configuration and the lock; "
@@ -58,10 +72,11 @@ class VariantsCommand(BaseCommand):
                 "add-target", help="Declare this machine as a team target (then `pdm lock` locks it for everyone)"
             )
         )
-        uv = subparsers.add_parser(
-            "uv",
-            help="Generate uv indexes, sources and conflicts for this project (same as `wheel-variants uv`)",
+        uv_help = (
+            "Generate uv indexes and sources for per-backend packages: by platform (the markers form, "
+            "default) or per extra/group; prints a diff unless --write (same as `wheel-variants uv`)"
         )
+        uv = subparsers.add_parser("uv", help=uv_help, description=uv_help)
         add_generator_arguments(uv)
         add_cache_arguments(subparsers.add_parser("cache", help="List or clear built wheels by package and label"))
 
@@ -79,6 +94,8 @@ class VariantsCommand(BaseCommand):
             from rich.markup import escape
 
             raise PdmUsageError(escape(off))
+        if options.variants_command in {"show", "add-target"}:
+            _require_project(project)
         if options.variants_command == "uv":
             _generate_uv_config(project, options)
             return
@@ -99,15 +116,10 @@ class VariantsCommand(BaseCommand):
         if getattr(options, "json", False):
             ui.echo(json.dumps(report, indent=2, sort_keys=True))
             return
-        supported = report["supported"]
-        ui.echo("[bold]Supported properties on this machine:[/]")
-        if not supported:
-            ui.echo("  (none detected)")
-        for namespace, features in supported.items():
-            for feature, values in features.items():
-                ui.echo(f"  {namespace} :: {feature} :: {', '.join(values)}")
+        _print_supported(project, plan, show_all=options.all)
         if not report["packages"]:
-            ui.echo("No variant-managed packages in this project.")
+            hint = "" if options.all else " (--all shows this machine's properties)"
+            ui.echo(f"No variant-managed packages in this project.{hint}")
         for name, body in report["packages"].items():
             chosen = body["chosen"] or "none (no variant fits this machine)"
             ui.echo(f"[bold]{name}[/] ({body['origin']}): chosen [success]{chosen}[/]")
@@ -116,6 +128,51 @@ class VariantsCommand(BaseCommand):
             for rejected in body["rejected"]:
                 ui.echo(f"  x  {rejected['label']}: {rejected['reason']}")
         print_lock_report(project, report["locked"])
+
+
+def _require_project(project: Project) -> None:
+    """Stop with one line where there is no ``pyproject.toml`` (PDM would take the directory for an
+    empty project, and ``show`` would report nothing as if that were the answer)."""
+    if not project.pyproject.exists():
+        from pdm.exceptions import PdmUsageError
+        from rich.markup import escape
+
+        raise PdmUsageError(
+            escape(
+                f"wheel-variants: {project.root} is not a PDM project (it has no pyproject.toml); "
+                "run this in a project directory or pass it with `pdm variants -p DIR ...`"
+            )
+        )
+
+
+def _print_supported(project: Project, plan: VariantPlan | None, *, show_all: bool) -> None:
+    """The supported-properties section: the namespaces the project's variants use (declared, or
+    recorded in the lock, as PEP 825 packages are), or all of them."""
+    from rich.markup import escape
+
+    from .plan import detect_supported
+    from .showview import supported_lines, variant_namespaces
+
+    namespaces = None
+    if not show_all:
+        locked = _locked_records(project)
+        if plan is None and not locked:
+            return  # nothing is managed: no namespace is used, and nothing needs detecting
+        namespaces = variant_namespaces(plan.selections if plan is not None else (), locked)
+    header, *lines = supported_lines(plan.supported if plan is not None else detect_supported(), namespaces)
+    ui = project.core.ui
+    ui.echo(f"[bold]{escape(header)}[/]")
+    for line in lines:
+        ui.echo(escape(line))
+
+
+def _locked_records(project: Project) -> dict[str, Any]:
+    from ._pdm import lockfile_path, read_toml
+    from .lockdata import locked_records
+
+    if not lockfile_path(project.lockfile).exists():
+        return {}
+    return locked_records(read_toml(project.lockfile))
 
 
 def _generate_uv_config(project: Project, options: argparse.Namespace) -> None:
