@@ -111,6 +111,21 @@ def test_read_variant_json_checks_the_label(tmp_path: Path) -> None:
         read_variant_json(renamed)
 
 
+def test_read_variant_json_stops_inflating_at_the_json_limit(tmp_path: Path) -> None:
+    from wheel_variants.errors import InputLimitError
+    from wheel_variants.jsonload import MAX_JSON_BYTES
+
+    bomb = tmp_path / "demo-1.0-py3-none-any-cu126.whl"
+    member = "demo-1.0.dist-info/variant.json"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("demo-1.0.dist-info/WHEEL", "Wheel-Version: 1.0\n")
+        with archive.open(member, "w") as stream:  # 64 MiB of spaces: a few kB compressed
+            for _ in range(1024):
+                stream.write(b" " * 65536)
+    with pytest.raises(InputLimitError, match=re.escape(f"{bomb.name}:{member}: more than {MAX_JSON_BYTES} bytes")):
+        read_variant_json(bomb)
+
+
 def test_cli_label(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pyproject = tmp_path / "pyproject.toml"
     pyproject.write_text(NVIDIA_PYPROJECT)

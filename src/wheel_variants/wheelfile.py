@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from .errors import InvalidFilenameError, InvalidMetadataError
@@ -25,6 +26,7 @@ from .metadata import VariantsMetadata, dump_metadata, parse_metadata
 __all__ = [
     "VARIANT_JSON",
     "find_dist_info",
+    "load_variant_json",
     "make_variant_wheel",
     "read_variant_json",
     "record_hash",
@@ -171,19 +173,30 @@ def read_variant_json(wheel: str | os.PathLike[str]) -> VariantsMetadata | None:
     parsed = WheelFilename.parse(path.name)
     if not parsed.is_variant:
         return None
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            member = f"{find_dist_info(names, parsed, path.name)}/{VARIANT_JSON}"
-            if member not in names:
-                raise InvalidMetadataError(f"{path.name}: variant wheel without {member!r}")
-            data = archive.read(member)
-    except zipfile.BadZipFile as error:
-        raise InvalidMetadataError(f"{path.name}: not a zip archive ({error})") from None
-    metadata = parse_metadata(data, f"{path.name}:{member}")
+    member, metadata = load_variant_json(path, parsed)
     if metadata.labels != (parsed.label,):
         raise InvalidMetadataError(
             f"{path.name}:{member}: expected exactly the variant {parsed.label!r} named by the filename, "
             f"found {list(metadata.labels)}"
         )
     return metadata
+
+
+def load_variant_json(path: Path, parsed: WheelFilename) -> tuple[str, VariantsMetadata]:
+    """``(member name, validated document)`` of the wheel at *path* (named *parsed*), as it is:
+    the caller compares its labels with the filename's. The member is read with the JSON size
+    limit, so a huge or highly compressed entry is refused at the limit, not inflated whole."""
+    from .boundedio import read_limited
+    from .jsonload import MAX_JSON_BYTES
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            member = f"{find_dist_info(names, parsed, path.name)}/{VARIANT_JSON}"
+            if member not in names:
+                raise InvalidMetadataError(f"{path.name}: variant wheel without {member!r}")
+            with archive.open(member) as stream:
+                data = read_limited(iter(lambda: stream.read(_CHUNK), b""), MAX_JSON_BYTES, f"{path.name}:{member}")
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+        raise InvalidMetadataError(f"{path.name}: not a zip archive ({error})") from None
+    return member, parse_metadata(data, f"{path.name}:{member}")
