@@ -7,6 +7,10 @@ Layout on disk (any depth; every directory is served as a listing page)::
 A directory's page links its subdirectories (``name/``) and its files (``file#sha256=...``), so
 ``<url>/<index path>`` is a PEP 503 root and ``<url>/<index path>/<project>/`` a project page.
 Pages are generated on each request: files added during a test show up at once.
+
+Two hooks for bad-index tests: :attr:`IndexServer.fragments` replaces a file's ``#sha256=...``
+on the pages (a wrong hash, another algorithm), and :attr:`IndexServer.streams` answers a path
+with a generated body, counting the bytes the client took in :attr:`IndexServer.sent`.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import html
 import re
 import shutil
 import threading
+from collections.abc import Callable, Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -43,14 +48,35 @@ class _Handler(SimpleHTTPRequestHandler):
             if entry.is_dir():
                 links.append(f'<a href="{html.escape(entry.name)}/">{html.escape(entry.name)}</a>')
             else:
-                digest = hashlib.sha256(entry.read_bytes()).hexdigest()
-                links.append(f'<a href="{html.escape(entry.name)}#sha256={digest}">{html.escape(entry.name)}</a>')
+                fragment = self.server.fragments.get(entry.name)  # type: ignore[attr-defined]
+                if fragment is None:
+                    fragment = f"sha256={hashlib.sha256(entry.read_bytes()).hexdigest()}"
+                links.append(f'<a href="{html.escape(entry.name)}#{fragment}">{html.escape(entry.name)}</a>')
         body = ("<!DOCTYPE html><html><body>\n" + "<br/>\n".join(links) + "\n</body></html>\n").encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+    def do_GET(self) -> None:
+        path = unquote(urlsplit(self.path).path)
+        body = self.server.streams.get(path)  # type: ignore[attr-defined]
+        if body is None:
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "application/octet-stream")
+        self.end_headers()  # no Content-Length: the body ends when the connection closes
+        sent: dict[str, int] = self.server.sent  # type: ignore[attr-defined]
+        sent[path] = 0
+        try:
+            for chunk in body():
+                self.wfile.write(chunk)
+                sent[path] += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: what a bounded reader does
+        self.close_connection = True
 
     def send_head(self):  # type: ignore[no-untyped-def]
         # Directory URLs without a trailing slash are served directly (no redirect): PDM and pip
@@ -82,6 +108,16 @@ class IndexServer:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._server.requests = []  # type: ignore[attr-defined]
+        #: ``{filename: fragment}`` shown on the pages instead of ``sha256=<the file's digest>``.
+        self.fragments: dict[str, str] = {}
+        #: ``{url path: body chunks}`` served instead of the file at that path.
+        self.streams: dict[str, Callable[[], Iterable[bytes]]] = {}
+        #: ``{url path: bytes written}`` for :attr:`streams` (what the client read, give or take
+        #: the socket buffers).
+        self.sent: dict[str, int] = {}
+        self._server.fragments = self.fragments  # type: ignore[attr-defined]
+        self._server.streams = self.streams  # type: ignore[attr-defined]
+        self._server.sent = self.sent  # type: ignore[attr-defined]
         self._thread = threading.Thread(target=self._server.serve_forever, name="index-server", daemon=True)
         self._thread.start()
 
@@ -112,6 +148,10 @@ class IndexServer:
             shutil.copyfile(file, target)
             placed.append(target)
         return placed
+
+    def url_path(self, file: Path) -> str:
+        """The URL path of *file*, one of the served files (a key of :attr:`streams`)."""
+        return "/" + file.relative_to(self.root).as_posix()
 
     def write_variants_json(self, index: str, name: str, version: str, text: str) -> Path:
         """Write ``{name}-{version}-variants.json`` (normalised as in wheel names) next to the wheels."""

@@ -6,11 +6,12 @@ import base64
 import csv
 import hashlib
 import io
+import json
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-__all__ = ["make_sdist", "make_wheel"]
+__all__ = ["make_sdist", "make_variant_release", "make_wheel", "variants_document"]
 
 
 def _digest(data: bytes) -> str:
@@ -60,6 +61,56 @@ def make_wheel(
             archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), data)
         archive.writestr(zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(2020, 1, 1, 0, 0, 0)), record.getvalue())
     return target
+
+
+def variants_document(labels: Sequence[str]) -> str:
+    """A PEP 825 document (schema 0.2, the built-in ``nvidia`` namespace) for *labels*:
+    ``cuXYZ`` needs ``nvidia :: cuda_version_lower_bound :: XY.Z``; any other label, nothing."""
+    variants: dict[str, object] = {}
+    for label in labels:
+        cuda = label[2:]
+        if label.startswith("cu") and cuda.isdigit() and len(cuda) == 3:
+            variants[label] = {"nvidia": {"cuda_version_lower_bound": [f"{cuda[:2]}.{cuda[2]}"]}}
+        else:
+            variants[label] = {}
+    document = {
+        "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
+        "default-priorities": {"namespace": ["nvidia"]},
+        "providers": {
+            "nvidia": {
+                "plugin-api": "nvidia_variant_provider.plugin:NvidiaVariantPlugin",
+                "requires": ["nvidia-variant-provider"],
+            }
+        },
+        "variants": variants,
+    }
+    return json.dumps(document, indent=2) + "\n"
+
+
+def make_variant_release(
+    directory: Path, name: str, version: str, labels: Sequence[str], *, contents_of: Mapping[str, str] | None = None
+) -> list[Path]:
+    """One variant wheel per label (its module's ``BACKEND`` is the label) and the release's
+    ``{name}-{version}-variants.json``, in *directory*. ``contents_of={"cu126": "cu128"}`` gives
+    the cu126 file the cu128 wheel's contents and ``variant.json``: a mislabelled wheel."""
+    module = name.replace("-", "_")
+    paths = []
+    for label in labels:
+        inner = (contents_of or {}).get(label, label)
+        paths.append(
+            make_wheel(
+                directory,
+                name,
+                version,
+                files={f"{module}/__init__.py": f"BACKEND = {inner!r}\n"},
+                label=label,
+                variant_json=variants_document([inner]),
+            )
+        )
+    listed = [label for label in labels if label.strip(".")]  # a dots-only label is no JSON entry
+    release = directory / f"{module}-{version}-variants.json"
+    release.write_text(variants_document(listed), encoding="utf-8")
+    return [*paths, release]
 
 
 _BACKEND = '''\

@@ -14,8 +14,8 @@ DISABLE_ENV = "WHEEL_VARIANTS_PDM_DISABLE"
 
 
 def plugin(core: Any) -> None:
-    """Chain the variant-aware ``Project``, ``InstallManager`` and repository onto *core* and
-    register ``pdm variants``.
+    """Chain the variant-aware ``Project``, ``InstallManager`` and repository onto *core*,
+    register ``pdm variants``, and print the finder's warnings after each lock.
 
     Idempotent: a second call on the same core changes nothing. ``WHEEL_VARIANTS_PDM_DISABLE=1``
     leaves PDM untouched (to compare with plain PDM without uninstalling the plugin). A PDM
@@ -63,3 +63,6 @@ def plugin(core: Any) -> None:
         },
     )
     core.register_command(VariantsCommand, "variants")
+    from .finderwarnings import connect_finder_warnings
+
+    connect_finder_warnings()

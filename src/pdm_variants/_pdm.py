@@ -6,6 +6,7 @@ names the PDM internal it relies on, so a PDM upgrade is checked against this on
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -43,6 +44,7 @@ __all__ = [
     "pylock_package_tables",
     "read_toml",
     "sdist_sources",
+    "stream_get",
     "toml_for_write",
     "with_mixin",
     "wrap_get_finder",
@@ -96,6 +98,29 @@ def http_error_url(error: BaseException) -> str | None:
         return str(error.request.url)  # type: ignore[attr-defined]
     except (AttributeError, RuntimeError):  # RuntimeError: httpx's error without a request
         return None
+
+
+def stream_get(session: Any, url: str) -> contextlib.AbstractContextManager[Any]:
+    """``session.stream("GET", url)``: a response whose body is read as it arrives.
+
+    PDM before hishel 1.0 (2.26: hishel 0.1) wraps each transport in hishel's ``CacheTransport``,
+    which reads the whole body into memory before returning the response, so a bounded reader
+    never gets to stop an endless one. Through such a transport the request goes by a client that
+    shares the session's auth, headers and timeout and the cache's inner transport (TLS, proxy,
+    connection pool); hishel 1.x (PDM 2.29) streams through its cache and the session is used as
+    is. Internal: ``httpx.Client._transport_for_url`` and hishel 0.x ``CacheTransport._transport``.
+    """
+    module = http_module()
+    transport = session._transport_for_url(module.URL(url))
+    inner = getattr(transport, "_transport", None)
+    buffering = type(transport).__name__ == "CacheTransport" and type(transport).__module__.startswith("hishel.")
+    if not buffering or inner is None:
+        return session.stream("GET", url)  # type: ignore[no-any-return]
+    # Never closed: closing a client closes its transport, and this one is the session's.
+    client = module.Client(
+        auth=session.auth, headers=session.headers, timeout=session.timeout, follow_redirects=True, transport=inner
+    )
+    return client.stream("GET", url)  # type: ignore[no-any-return]
 
 
 # -- feature detection ------------------------------------------------------------------------
@@ -421,8 +446,6 @@ def with_mixin(obj: Any, mixin: type) -> Any:
 def wrap_get_finder(environment: BaseEnvironment, adapt: Callable[[Any], Any]) -> None:
     """Make ``environment.get_finder(...)`` yield ``adapt(finder)``. Internal: ``get_finder`` is a
     context-manager method that builds the finder itself (no factory to override)."""
-    import contextlib
-
     if getattr(environment, "_wv_finder_wrapped", False):
         return
     original = environment.get_finder

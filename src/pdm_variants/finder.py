@@ -7,8 +7,14 @@ outright. The adapter teaches an existing finder three things, per index or find
 * the release's ``{name}-{version}-variants.json`` from the same page gives each label its
   properties; labels this machine does not support are dropped, the rest are ranked with the
   core's PEP 825 ordering (null variant last, then non-variant wheels, then sdists);
-* a downloaded variant wheel is renamed to its base filename, so PDM's installer accepts it
-  (the label stays known through the wheel's own ``variant.json``).
+* a downloaded variant wheel whose ``.dist-info/variant.json`` describes another label than its
+  file name is deleted and refused; a good one is renamed to its base filename, so PDM's
+  installer accepts it (the label stays known through the wheel's own ``variant.json``);
+* a wheel whose label is only dots (``.``, ``..``: valid PEP 825, never a path part here) is left
+  out with one warning, kept on :class:`VariantWheels` for the plugin to print after locking.
+
+The variants JSON is fetched with a size limit and deadline and checked against the index page's
+hash (:mod:`pdm_variants.variantsfetch`).
 
 ``find_matches`` (what PDM uses to collect the files it locks) keeps every label whose tags fit,
 so one lock holds all variants of a release and each machine installs its best one.
@@ -25,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wheel_variants.errors import VariantsError
-from wheel_variants.filename import WheelFilename
+from wheel_variants.filename import WheelFilename, is_dots_label
 from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
@@ -100,6 +106,8 @@ class VariantWheels:
         self.seen: dict[tuple[str, str], ReleaseVariants] = {}
         #: Index-variant packages: the sources their sdist comes from when no variant wheel fits.
         self.sdist_sources: dict[str, list[dict[str, str]]] = {}
+        self._warned: set[str] = set()
+        self._pending: list[str] = []
 
     @property
     def supported(self) -> SupportedProperties:
@@ -129,18 +137,19 @@ class VariantWheels:
         return ReleaseVariants(name, version, url, str(reference.get("hash", "")), metadata, ordering)
 
     def release(self, session: Any, name: str, version: str, link: Link) -> ReleaseVariants:
-        """Fetch, check and order the variants JSON at *link* (once per URL)."""
+        """Fetch, check and order the variants JSON at *link* (once per URL): bounded, and checked
+        against every hash the index page gives (:mod:`pdm_variants.variantsfetch`)."""
         url = link.url_without_fragment
         cached = self._by_url.get(url)
         if cached is None:
             from wheel_variants.metadata import parse_metadata
             from wheel_variants.ordering import order_variants
 
-            data = _fetch(session, link)
+            from .variantsfetch import check_hashes, fetch_variants_json, page_hashes
+
+            data = fetch_variants_json(session, link)
+            check_hashes(data, page_hashes(link), link.redacted)
             digest = hashlib.sha256(data).hexdigest()
-            expected = (link.hashes or {}).get("sha256")
-            if expected is not None and expected != digest:
-                raise VariantsError(f"{url}: sha256 {digest} does not match the index's {expected}")
             metadata = parse_metadata(data, url)
             ordering = order_variants(metadata.variants, self.supported, metadata.namespace_priorities)
             cached = ReleaseVariants(name, version, url, f"sha256:{digest}", metadata, ordering)
@@ -148,19 +157,16 @@ class VariantWheels:
         self.seen[(name, version)] = cached
         return cached
 
+    def warn(self, line: str) -> None:
+        """Keep *line* for the user (once per run, however many finders meet the same file)."""
+        if line not in self._warned:
+            self._warned.add(line)
+            self._pending.append(line)
 
-def _fetch(session: Any, link: Link) -> bytes:
-    if link.is_file:
-        return Path(link.file_path).read_bytes()
-    from ._pdm import http_errors
-
-    try:
-        response = session.get(link.normalized)
-        response.raise_for_status()
-    except http_errors() as error:
-        raise VariantsError(f"{link.url_without_fragment}: cannot fetch variants JSON ({error})") from None
-    content: bytes = response.content
-    return content
+    def take_warnings(self) -> list[str]:
+        """The warnings not handed out yet (the caller prints them)."""
+        pending, self._pending = self._pending, []
+        return pending
 
 
 # -- the adapter ------------------------------------------------------------------------------
@@ -197,10 +203,10 @@ class _VariantFinder:
         others: list[Link] = []
         for link in links:
             version = _variants_json_version(link.filename, canonical)
-            if version is None:
-                others.append(link)
-            else:
+            if version is not None:
                 json_links[version] = link
+            elif not self._wv_skip_dots_label(link, canonical):
+                others.append(link)
         packages = list(super()._evaluate_links(others, evaluator))  # type: ignore[misc]
         if not any(split_label(p.link.filename) for p in packages):
             return packages
@@ -228,6 +234,18 @@ class _VariantFinder:
             self._wv_ranks[package.link.url] = rank
             kept.append(package)
         return kept
+
+    def _wv_skip_dots_label(self, link: Link, canonical: str) -> bool:
+        """True for a wheel of this package whose label is only dots (``.``, ``..``): valid PEP 825,
+        but it must never become a path part. Only that file is left out, with one warning."""
+        split = split_label(link.filename)
+        if split is None or not is_dots_label(split[1]) or normalize_name(split[0].split("-", 1)[0]) != canonical:
+            return False
+        self._wv_context.warn(
+            f"wheel-variants: skipped {link.redacted}: its variant label {split[1]!r} is made only of dots, "
+            "which cannot name a file here; the release's other files are still used"
+        )
+        return True
 
     def _wv_release(self, name: str, version: str, link: Link) -> ReleaseVariants:
         try:
@@ -287,8 +305,17 @@ class _VariantFinder:
         split = split_label(path.name)
         if split is None or not path.is_file():
             return path
+        users_file = link.is_file and Path(link.file_path) == path  # a local find-links file
+        problem = _variant_json_problem(path, link)
+        if problem is not None:
+            if not users_file:
+                path.unlink(missing_ok=True)  # nothing of a refused wheel stays behind
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            raise PdmUsageError(escape(f"wheel-variants: {problem}"))
         target = Path(location) / split[0]
-        if link.is_file and Path(link.file_path) == path:
+        if users_file:
             import shutil
 
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -296,6 +323,26 @@ class _VariantFinder:
         else:
             path.replace(target)
         return target
+
+
+def _variant_json_problem(path: Path, link: Link) -> str | None:
+    """Why the downloaded variant wheel at *path* must not be installed, or None: its
+    ``.dist-info/variant.json`` must be readable and describe exactly the label in its file name
+    (else it installs as another variant, and every later sync sees a label it did not lock)."""
+    from wheel_variants.wheelfile import load_variant_json
+
+    parsed = WheelFilename.parse(path.name)
+    try:
+        member, metadata = load_variant_json(path, parsed)
+    except VariantsError as error:
+        return f"{link.redacted}: {error}; refusing this variant wheel"
+    if metadata.labels == (parsed.label,):
+        return None
+    found = repr(metadata.labels[0]) if len(metadata.labels) == 1 else str(list(metadata.labels))
+    return (
+        f"{path.name} from {link.redacted} is labelled {parsed.label!r} in its file name but {found} in its "
+        f"{member}; refusing this mislabelled wheel (the index should fix or remove it)"
+    )
 
 
 def adapt_finder(finder: PackageFinder, context: VariantWheels) -> PackageFinder:
