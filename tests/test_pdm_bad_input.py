@@ -73,7 +73,8 @@ def test_unknown_namespace_and_unfit_package_warnings() -> None:
                 "variants": {
                     "fancy": {"index": "http://i/fancy", "properties": ["nosuchns :: feature :: value"]},
                     "cuda": {"index": "http://i/cuda", "properties": ["nvidia :: cuda_version_lower_bound :: 12.4"]},
-                }
+                },
+                "allow-other-sources": True,  # else no warning: resolution stops (no_fit_refusal)
             }
         }
     }
@@ -84,6 +85,7 @@ def test_unknown_namespace_and_unfit_package_warnings() -> None:
     assert "[tool.wheel-variants] packages.demo.variants.fancy.properties: namespace 'nosuchns'" in lines[0]
     assert "nvidia" not in lines[0]  # a built-in namespace is never "unknown"
     assert lines[1].startswith("wheel-variants: no variant of demo fits this machine (cuda: ")
+    assert lines[1].endswith("it resolves from the project's other sources (allow-other-sources = true)")
 
     # supplied by the machine (WHEEL_VARIANTS_PROPERTIES, a target): chosen, nothing to warn about
     supplied = SupportedProperties.from_dict({"nosuchns": {"feature": ["value"]}})
