@@ -120,7 +120,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--packages", type=int, default=30)
-    parser.add_argument("--pdm", type=Path, help="a pdm executable whose environment lacks the plugin")
+    parser.add_argument(
+        "--pdm", type=lambda path: Path(path).absolute(), help="a pdm executable whose environment lacks the plugin"
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="bench-pdm-") as scratch:

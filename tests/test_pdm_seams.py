@@ -98,7 +98,7 @@ def test_missing_seam_warns_once_and_stays_off(monkeypatch: pytest.MonkeyPatch, 
     from pdm.exceptions import PdmUsageError
 
     monkeypatch.delenv(pdm_variants.DISABLE_ENV, raising=False)
-    monkeypatch.setattr(_pdm, "missing_seams", lambda: ["pdm.example.moved"])
+    monkeypatch.setattr(_pdm, "missing_seams", lambda **_: ["pdm.example.moved"])
     core = _core()
     pdm_variants.plugin(core)
     pdm_variants.plugin(core)
@@ -128,3 +128,18 @@ def test_missing_seam_warns_once_and_stays_off(monkeypatch: pytest.MonkeyPatch, 
     (uses / "pyproject.toml").write_text('[project]\nname = "a"\nversion = "1"\ndependencies = ["llama-cpp-python"]\n')
     with pytest.raises(PdmUsageError, match=r"lacks pdm.example.moved.*This project uses variants"):
         offguard._refuse(Project(uses), candidates={}, dry_run=False)
+
+
+def test_use_time_seams_are_checked_when_a_project_uses_variants(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pdm.exceptions import PdmUsageError
+
+    from pdm_variants import project
+
+    moved = next(iter(_pdm.USE_TIME_SEAMS))
+    seams = tuple((what, (lambda: False) if what == moved else check) for what, check in _pdm.SEAMS)
+    monkeypatch.setattr(_pdm, "SEAMS", seams)
+    assert _pdm.missing_seams(at_load=True) == []  # loading stays cheap and quiet
+    assert _pdm.missing_seams() == [moved]
+    monkeypatch.setattr(project, "_SEAMS_CHECKED", False)
+    with pytest.raises(PdmUsageError, match=rf"lacks {moved}, so the variant plugin cannot run here"):
+        project._require_use_time_seams()

@@ -36,7 +36,7 @@ def plugin(core: Any) -> None:
 
     problem = check_pdm_version(__version__)
     if problem is None:
-        missing = missing_seams()
+        missing = missing_seams(at_load=True)
         if missing:
             problem = (
                 f"wheel-variants: PDM {__version__} lacks {'; '.join(missing)}; the variant plugin is off "

@@ -139,7 +139,22 @@ def _attributes(module: str, owner: str | None, *names: str) -> Callable[[], boo
 
 
 def _http_client() -> bool:
-    return http_module() is not None
+    # Checked on the module's source when PDM has not imported it yet: importing it (httpx2 and
+    # hishel) costs ~50 ms, which `pdm install` with nothing to do never pays otherwise.
+    import sys
+
+    if "pdm.models.session" in sys.modules:
+        return http_module() is not None
+    import importlib.util
+    import re
+
+    spec = importlib.util.find_spec("pdm.models.session")
+    if spec is None or not spec.origin:
+        return False
+    with open(spec.origin, encoding="utf-8") as source:
+        text = source.read(1 << 20)
+    found = re.search(r"^import (httpx2|httpx)$", text, re.MULTILINE)
+    return found is not None and importlib.util.find_spec(found.group(1)) is not None
 
 
 def _toml_access() -> bool:
@@ -217,10 +232,25 @@ SEAMS: tuple[tuple[str, Callable[[], bool]], ...] = (
 )
 
 
-def missing_seams() -> list[str]:
-    """The :data:`SEAMS` this PDM lacks (empty when the plugin can run)."""
+#: Seams whose modules cost 20-50 ms to import and that only a project with variants uses:
+#: checked when such a project first needs them (:func:`missing_seams` ``at_load=False``), so a
+#: plain ``pdm install`` does not import them on the plugin's account.
+USE_TIME_SEAMS = frozenset(
+    {
+        "pdm.formats.pylock.PyLockConverter",
+        "pdm.models.finder.PDMPackageFinder internals",
+        "unearth.evaluator.Evaluator.evaluate_link",
+    }
+)
+
+
+def missing_seams(*, at_load: bool = False) -> list[str]:
+    """The :data:`SEAMS` this PDM lacks (empty when the plugin can run); *at_load*: only those
+    checked when PDM loads the plugin (all but :data:`USE_TIME_SEAMS`)."""
     missing = []
     for what, check in SEAMS:
+        if at_load and what in USE_TIME_SEAMS:
+            continue
         try:
             present = check()
         except (ImportError, AttributeError, TypeError):

@@ -49,6 +49,32 @@ def _tool_table(project: Any) -> Mapping[str, Any] | None:
     return table if isinstance(table, Mapping) else None
 
 
+def _require_use_time_seams() -> None:
+    """Stop a project that uses variants when this PDM lacks a seam checked only now (once per process)."""
+    global _SEAMS_CHECKED
+    if _SEAMS_CHECKED:
+        return
+    from pdm.__version__ import __version__
+    from pdm.exceptions import PdmUsageError
+    from rich.markup import escape
+
+    from ._pdm import USE_TIME_SEAMS, missing_seams
+
+    missing = [what for what in missing_seams() if what in USE_TIME_SEAMS]
+    if missing:
+        raise PdmUsageError(
+            escape(
+                f"wheel-variants: PDM {__version__} lacks {'; '.join(missing)}, so the variant plugin cannot "
+                "run here (`pdm variants doctor` shows the details). This project uses variants, so PDM would "
+                "lock or install the wrong build; stopping"
+            )
+        )
+    _SEAMS_CHECKED = True
+
+
+_SEAMS_CHECKED = False
+
+
 def make_project_class(base: type[Project]) -> type[Project]:
     """Subclass *base* (whatever ``core.project_class`` is now), so other plugins still chain."""
     if getattr(base, MARK, False):
@@ -85,6 +111,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
                 packages = managed_packages(config, declared, locked)
                 if not packages:
                     return None
+                _require_use_time_seams()
                 return self._variants_plan_for(packages)
             except VariantsError as error:
                 raise PdmUsageError(escape(str(error))) from None
