@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from pdm.resolver.base import Resolver
 
     from wheel_variants.packages import PackagesConfig
+    from wheel_variants.supported import SupportedProperties
 
     from .finder import VariantWheels
     from .plan import VariantPlan
@@ -47,6 +48,18 @@ def _tool_table(project: Any) -> Mapping[str, Any] | None:
     tool = read_toml(project.pyproject).get("tool", {})
     table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
     return table if isinstance(table, Mapping) else None
+
+
+def _tool_table_problems(table: Mapping[str, Any]) -> list[str]:
+    from wheel_variants.config import tool_table_problems  # only for projects with the table
+
+    return tool_table_problems(table)
+
+
+def _detect_supported() -> SupportedProperties:
+    from .plan import detect_supported  # imported on first need: plain projects never detect
+
+    return detect_supported()
 
 
 def _require_use_time_seams() -> None:
@@ -90,7 +103,6 @@ def make_project_class(base: type[Project]) -> type[Project]:
             from pdm.exceptions import PdmUsageError
             from rich.markup import escape
 
-            from wheel_variants.config import tool_table_problems
             from wheel_variants.errors import VariantsError
 
             from .declared import direct_dependency_names
@@ -99,7 +111,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             declared = direct_dependency_names(pyproject)
             locked = self._variants_locked_names()
             table = _tool_table(self)
-            problems = tool_table_problems(table) if table else []
+            problems = _tool_table_problems(table) if table else []
             if problems:  # a misspelled key ('pakages', 'targts') would otherwise be ignored in silence
                 raise PdmUsageError(escape("\n".join(problems)))
             if not (table and table.get("packages")) and not _catalog_mentions(declared | locked):
@@ -121,9 +133,8 @@ def make_project_class(base: type[Project]) -> type[Project]:
             wheels = self.__dict__.get("_wv_wheels")
             if wheels is None:
                 from .finder import VariantWheels
-                from .plan import detect_supported
 
-                wheels = self.__dict__["_wv_wheels"] = VariantWheels(detect_supported, self._variants_locked_records)
+                wheels = self.__dict__["_wv_wheels"] = VariantWheels(_detect_supported, self._variants_locked_records)
             return wheels  # type: ignore[no-any-return]
 
         def _variants_locked_records(self) -> Mapping[str, Any]:
