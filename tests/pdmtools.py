@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import venv
 from collections.abc import Mapping
 from pathlib import Path
 
-__all__ = ["PdmRunner", "pdm_command", "plugin_registered"]
+__all__ = ["PdmRunner", "error_line", "pdm_command", "plugin_registered"]
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -77,6 +78,12 @@ class PdmRunner:
             paths.insert(0, str(_plugin_site(base / "plugin-site")))
         self.env["PYTHONPATH"] = os.pathsep.join(paths)
 
+    def machine(self, name: str, data: object) -> dict[str, str]:
+        """Environment for a machine whose supported properties are *data* (a target file)."""
+        path = self.base / f"{name}.json"
+        path.write_text(json.dumps(data))
+        return {"WHEEL_VARIANTS_TARGET": str(path)}
+
     def create_venv(self) -> Path:
         """An in-project ``.venv`` (no pip: PDM installs by itself), which PDM picks up."""
         target = self.project / ".venv"
@@ -111,3 +118,13 @@ class PdmRunner:
             [str(self.python), "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True
         )
         return result.stdout.strip()
+
+
+def error_line(result: subprocess.CompletedProcess[str]) -> str:
+    """The one line the plugin reported (asserting there is exactly one, and no traceback)."""
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output
+    assert "Traceback" not in output
+    lines = [line for line in output.splitlines() if "wheel-variants:" in line]
+    assert len(lines) == 1, output
+    return lines[0]

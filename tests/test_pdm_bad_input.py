@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import shutil
 import socket
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from indexserver import IndexServer
 from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
-from pdmtools import PdmRunner
+from pdmtools import PdmRunner, error_line
 from wheelmaker import make_wheel
 
 WHEEL = "llama_cpp_python-0.3.2-py3-none-any.whl"
@@ -107,16 +106,6 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def _error_line(result: subprocess.CompletedProcess[str]) -> str:
-    """The one line the plugin reported (asserting there is exactly one, and no traceback)."""
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output
-    lines = [line for line in output.splitlines() if "wheel-variants:" in line]
-    assert len(lines) == 1, output
-    return lines[0]
-
-
 def _cpu_installed_cuda_locked(tmp_path: Path, server: IndexServer, lock_format: str) -> tuple[PdmRunner, bytes]:
     """A project with the cpu build installed and cu124 locked (the next install switches)."""
     runner = llama_runner(tmp_path, server, lock_format=lock_format)
@@ -137,7 +126,7 @@ def test_a_locked_file_that_changed_on_the_index(tmp_path: Path, llama_index: In
     )
     shutil.copyfile(tampered, llama_index.project_dir("llama/cu124", "llama-cpp-python") / WHEEL)
 
-    line = _error_line(runner.pdm("install", env=CUDA_12_4, check=False))
+    line = error_line(runner.pdm("install", env=CUDA_12_4, check=False))
     assert WHEEL in line
     assert llama_index.index_url("llama/cu124") in line
     assert "does not match the locked hash" in line
@@ -152,7 +141,7 @@ def test_a_locked_label_the_index_no_longer_has(tmp_path: Path, llama_index: Ind
     runner, lock = _cpu_installed_cuda_locked(tmp_path, llama_index, lock_format)
     shutil.rmtree(llama_index.project_dir("llama/cu124", "llama-cpp-python"))
 
-    line = _error_line(runner.pdm("install", env=CUDA_12_4, check=False))
+    line = error_line(runner.pdm("install", env=CUDA_12_4, check=False))
     assert llama_index.index_url("llama/cu124") in line
     assert WHEEL in line
     assert "no longer has" in line if lock_format == "pdm" else "404 " in line
@@ -223,11 +212,11 @@ def test_an_unreachable_catalog_index_writes_no_lock(tmp_path: Path, llama_index
     unreachable = {**CUDA_12_4, "WHEEL_VARIANTS_INDEX_BASE_LLAMA_CPP": f"{closed}/llama"}
     pyproject = (runner.project / "pyproject.toml").read_bytes()
 
-    line = _error_line(runner.pdm("lock", env=unreachable, check=False))
+    line = error_line(runner.pdm("lock", env=unreachable, check=False))
     assert f"cannot reach {closed}/llama/cu124, the index of variant 'cu124' of llama-cpp-python" in line
     assert not (runner.project / "pdm.lock").exists()
 
-    line = _error_line(runner.pdm("add", "plainlib", env=unreachable, check=False))
+    line = error_line(runner.pdm("add", "plainlib", env=unreachable, check=False))
     assert f"{closed}/llama/cu124" in line
     assert not (runner.project / "pdm.lock").exists()
     assert (runner.project / "pyproject.toml").read_bytes() == pyproject
@@ -245,14 +234,14 @@ def test_an_unreachable_index_leaves_the_lock_and_environment(
     if lock_format == "pylock":  # the locked URLs are what is fetched: make them unreachable
         llama_index.stop()
 
-    line = _error_line(runner.pdm("install", env=unreachable, check=False))
+    line = error_line(runner.pdm("install", env=unreachable, check=False))
     assert "cannot reach" in line
     assert (closed if lock_format == "pdm" else llama_index.url) in line
     assert (runner.project / LOCKS[lock_format]).read_bytes() == lock
     assert backend(runner) == "cpu"
 
     if lock_format == "pdm":
-        line = _error_line(runner.pdm("lock", env=unreachable, check=False))
+        line = error_line(runner.pdm("lock", env=unreachable, check=False))
         assert f"{closed}/llama/cu124" in line
         assert (runner.project / "pdm.lock").read_bytes() == lock
 

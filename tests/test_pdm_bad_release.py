@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from indexserver import IndexServer
-from pdmtools import PdmRunner
+from pdmtools import PdmRunner, error_line
 from wheelmaker import make_variant_release
 
 pytestmark = pytest.mark.slow
@@ -54,16 +54,6 @@ def _backend(runner: PdmRunner) -> str | None:
         return None
 
 
-def _error_line(result: subprocess.CompletedProcess[str]) -> str:
-    """The one line the plugin reported (asserting there is exactly one, and no traceback)."""
-    output = result.stdout + result.stderr
-    assert result.returncode != 0, output
-    assert "Traceback" not in output
-    lines = [line for line in output.splitlines() if "wheel-variants:" in line]
-    assert len(lines) == 1, output
-    return lines[0]
-
-
 @pytest.mark.parametrize("algorithm", ["sha256", "sha512"])
 def test_a_variants_json_that_does_not_match_the_pages_hash_writes_no_lock(
     tmp_path: Path, index_server: IndexServer, algorithm: str
@@ -75,7 +65,7 @@ def test_a_variants_json_that_does_not_match_the_pages_hash_writes_no_lock(
     index_server.fragments[JSON_FILE] = f"{algorithm}={wrong}"
     runner = _runner(tmp_path, index_server)
 
-    line = _error_line(runner.pdm("lock", env={CUDA: "12.8"}, check=False))
+    line = error_line(runner.pdm("lock", env={CUDA: "12.8"}, check=False))
     url = f"{index_server.index_url('simple')}/gpu-demo/{JSON_FILE}"
     assert line.endswith(
         f"wheel-variants: {url}: {algorithm} mismatch: the index page gives {wrong!r}, the fetched file has "
@@ -103,7 +93,7 @@ def test_an_endless_variants_json_fails_at_the_limit_and_writes_no_lock(
 
     index_server.streams[path] = endless
     runner = _runner(tmp_path, index_server)
-    line = _error_line(runner.pdm("lock", env={CUDA: "12.8"}, check=False))
+    line = error_line(runner.pdm("lock", env={CUDA: "12.8"}, check=False))
     assert line.endswith(
         f"wheel-variants: {index_server.url}{path}: more than {MAX_JSON_BYTES} bytes; refusing it "
         f"(limit {MAX_JSON_BYTES} bytes)"
@@ -147,7 +137,7 @@ def test_a_mislabelled_wheel_is_refused_and_nothing_is_installed(tmp_path: Path,
     )
 
     # A CUDA 12.6 machine locking reads the cu126 file's metadata: refused, no lock.
-    line = _error_line(runner.pdm("lock", env={CUDA: "12.6"}, check=False))
+    line = error_line(runner.pdm("lock", env={CUDA: "12.6"}, check=False))
     assert line.endswith(expected)
     assert not (runner.project / "pdm.lock").exists()
 
@@ -157,10 +147,10 @@ def test_a_mislabelled_wheel_is_refused_and_nothing_is_installed(tmp_path: Path,
     lock = (runner.project / "pdm.lock").read_bytes()
 
     # A CUDA 12.6 machine syncing: refused before anything changes, and the same again next time.
-    first = _error_line(runner.pdm("sync", env={CUDA: "12.6"}, check=False))
+    first = error_line(runner.pdm("sync", env={CUDA: "12.6"}, check=False))
     assert first.endswith(expected)
     assert _backend(runner) == "cu128"
-    second = _error_line(runner.pdm("sync", env={CUDA: "12.6"}, check=False))
+    second = error_line(runner.pdm("sync", env={CUDA: "12.6"}, check=False))
     assert second == first
     assert _backend(runner) == "cu128"
     assert (runner.project / "pdm.lock").read_bytes() == lock

@@ -13,7 +13,6 @@ different contents; the module reports its backend). The default index also serv
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -76,12 +75,6 @@ def _project(tmp_path: Path, server: IndexServer, labels: list[str], package_key
     return runner
 
 
-def _machine(runner: PdmRunner, name: str, data: object) -> dict[str, str]:
-    path = runner.base / f"{name}.json"
-    path.write_text(json.dumps(data))
-    return {"WHEEL_VARIANTS_TARGET": str(path)}
-
-
 def _backend(runner: PdmRunner) -> str:
     return runner.run_python("import gpulib; print(gpulib.BACKEND)")
 
@@ -93,14 +86,14 @@ def _locked_labels(runner: PdmRunner) -> list[str]:
 
 def test_a_lock_made_on_a_gpu_machine_installs_anywhere(tmp_path: Path, indexes: IndexServer) -> None:
     runner = _project(tmp_path, indexes, ["cu126", "cu128", "cpu"])
-    runner.pdm("lock", env=_machine(runner, "cuda-12.8", _cuda("12.8")))
+    runner.pdm("lock", env=runner.machine("cuda-12.8", _cuda("12.8")))
     assert _locked_labels(runner) == ["cpu", "cu128"]  # this machine's choice and the fallback
     lock_bytes = (runner.project / "pdm.lock").read_bytes()
-    runner.pdm("sync", env=_machine(runner, "cuda-12.8", _cuda("12.8")))
+    runner.pdm("sync", env=runner.machine("cuda-12.8", _cuda("12.8")))
     assert _backend(runner) == "cu128"
 
     # CUDA 12.6: its best variant (cu126) is not locked; the best locked one is cpu, from cpu's index.
-    cuda_12_6 = _machine(runner, "cuda-12.6", _cuda("12.6"))
+    cuda_12_6 = runner.machine("cuda-12.6", _cuda("12.6"))
     result = runner.pdm("sync", env=cuda_12_6)
     assert "does not match the locked hash" not in result.stdout + result.stderr
     assert "this machine's best variant 'cu126' is not in the lock; installing the locked 'cpu'" in result.stderr
@@ -108,14 +101,14 @@ def test_a_lock_made_on_a_gpu_machine_installs_anywhere(tmp_path: Path, indexes:
     again = runner.pdm("sync", env=cuda_12_6)
     assert "gpulib" not in again.stdout  # nothing reinstalled: no loop
 
-    runner.pdm("sync", env=_machine(runner, "ci", CPU_ONLY))  # CI, no GPU: the fallback
+    runner.pdm("sync", env=runner.machine("ci", CPU_ONLY))  # CI, no GPU: the fallback
     assert _backend(runner) == "cpu"
     assert (runner.project / "pdm.lock").read_bytes() == lock_bytes
 
 
 def test_a_package_no_variant_fits_is_not_taken_from_other_sources(tmp_path: Path, indexes: IndexServer) -> None:
     runner = _project(tmp_path, indexes, ["cu126"])
-    result = runner.pdm("lock", env=_machine(runner, "ci", CPU_ONLY), check=False)
+    result = runner.pdm("lock", env=runner.machine("ci", CPU_ONLY), check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output
@@ -128,7 +121,7 @@ def test_a_package_no_variant_fits_is_not_taken_from_other_sources(tmp_path: Pat
 
 def test_allow_other_sources_is_an_explicit_opt_in(tmp_path: Path, indexes: IndexServer) -> None:
     runner = _project(tmp_path, indexes, ["cu126"], package_keys="allow-other-sources = true")
-    cpu = _machine(runner, "ci", CPU_ONLY)
+    cpu = runner.machine("ci", CPU_ONLY)
     result = runner.pdm("lock", env=cpu)
     assert "it resolves from the project's other sources (allow-other-sources = true)" in result.stderr
     runner.pdm("sync", env=cpu)
@@ -137,8 +130,8 @@ def test_allow_other_sources_is_an_explicit_opt_in(tmp_path: Path, indexes: Inde
 
 def test_no_locked_file_fits_names_only_the_packages_namespaces(tmp_path: Path, indexes: IndexServer) -> None:
     runner = _project(tmp_path, indexes, ["cu126"])
-    runner.pdm("lock", env=_machine(runner, "cuda-12.6", _cuda("12.6")))
-    result = runner.pdm("sync", env=_machine(runner, "ci", CPU_ONLY), check=False)
+    runner.pdm("lock", env=runner.machine("cuda-12.6", _cuda("12.6")))
+    result = runner.pdm("sync", env=runner.machine("ci", CPU_ONLY), check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "no locked file of gpulib fits this machine. It supports: no properties of nvidia." in output

@@ -75,15 +75,9 @@ def team(index_server: IndexServer, tmp_path: Path) -> PdmRunner:
     return runner
 
 
-def _machine(runner: PdmRunner, name: str, data: object) -> dict[str, str]:
-    path = runner.base / f"{name}.json"
-    path.write_text(json.dumps(data))
-    return {"WHEEL_VARIANTS_TARGET": str(path)}
-
-
 def test_one_lock_serves_every_target_and_refuses_a_machine_it_does_not_fit(team: PdmRunner) -> None:
     # Locked on a machine that supports none of the variants: no hardware needed to lock.
-    team.pdm("lock", env=_machine(team, "bare", {}))
+    team.pdm("lock", env=team.machine("bare", {}))
     lock = tomlkit.parse((team.project / "pdm.lock").read_text()).unwrap()
     table = lock["metadata"]["wheel-variants"]
     assert {name: body["packages"]["teamlib"] for name, body in table["targets"].items()} == MACHINES
@@ -98,7 +92,7 @@ def test_one_lock_serves_every_target_and_refuses_a_machine_it_does_not_fit(team
         assert f"matches target {target}" in result.stderr
 
     # A fifth machine (x86-64-v2, no GPU) fits nothing in the lock: a clear error, nothing changed.
-    result = team.pdm("sync", env=_machine(team, "old-cpu", {"x86_64": {"level": ["v2", "v1"]}}), check=False)
+    result = team.pdm("sync", env=team.machine("old-cpu", {"x86_64": {"level": ["v2", "v1"]}}), check=False)
     assert result.returncode != 0
     message = result.stdout + result.stderr
     assert "no locked file of teamlib fits this machine" in message
@@ -141,7 +135,7 @@ def test_show_lists_the_targets_and_add_target_declares_this_machine(team: PdmRu
         assert lines[header + 1] == f"    teamlib: {WHEEL} ({algorithm}:{digest[:12]})"
 
     # A new teammate adds their machine; the next lock covers it.
-    new_machine = _machine(team, "dana", {"nvidia": {"cuda_version_lower_bound": ["11.8"]}})
+    new_machine = team.machine("dana", {"nvidia": {"cuda_version_lower_bound": ["11.8"]}})
     team.pdm("variants", "add-target", "dana", env=new_machine)
     assert (team.project / "variant-targets" / "dana.json").exists()
     team.pdm("lock")
