@@ -119,6 +119,7 @@ def _label_link(
 ) -> Link | None:
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
     from ._pdm import make_source
+    from .plan import source_name
     from .teamlock import release_links
 
     body = record["variants"][label]
@@ -132,7 +133,7 @@ def _label_link(
     if not wheels:
         return None
     index = body.get("index")
-    sources = [make_source(f"wheel-variants-{name}-{label}", index, [name])] if index else project.sources
+    sources = [make_source(source_name(name, label), index, [name])] if index else project.sources
     for link in release_links(project, sources, name, version):
         if link.filename in wheels:
             return link

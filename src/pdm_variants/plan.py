@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from wheel_variants.packages import PackagesConfig, PackageVariants, Selection, normalize_name, select_variant
 from wheel_variants.supported import SupportedProperties
 
-__all__ = ["VariantPlan", "detect_supported", "direct_dependency_names", "make_plan", "managed_packages"]
+__all__ = ["VariantPlan", "detect_supported", "direct_dependency_names", "make_plan", "managed_packages", "source_name"]
 
 from .declared import direct_dependency_names
+
+
+def source_name(package: str, label: str) -> str:
+    """The name of the PDM source that serves *package*'s variant *label* (one per package and label)."""
+    return f"wheel-variants-{package}-{label}"
 
 
 def detect_supported(environ: Mapping[str, str] | None = None) -> SupportedProperties:
@@ -61,8 +66,7 @@ class VariantPlan:
         for selection in self.selections:
             chosen = selection.chosen
             if chosen is not None:
-                name = f"wheel-variants-{selection.package.name}-{chosen.label}"
-                routes.append((name, chosen.index, selection.package.name))
+                routes.append((source_name(selection.package.name, chosen.label), chosen.index, selection.package.name))
         return routes
 
     def build_env(self) -> dict[str, str]:

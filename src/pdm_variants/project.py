@@ -211,10 +211,12 @@ def make_project_class(base: type[Project]) -> type[Project]:
             first declared target's choice (a team lock needs no hardware of its own). While a
             lock is installed, a package goes to the index of the label the lock gives this machine
             (see :meth:`variants_install_from`), which may not be the label it would pick today."""
+            from .plan import source_name
+
             installing: dict[str, dict[str, Any]] = self.__dict__.get("_wv_installing", {})
             routes = [route for route in plan.routes() if route[2] not in installing]
             routes.extend(
-                (f"wheel-variants-{package}-{marker['label']}", marker["index"], package)
+                (source_name(package, marker["label"]), marker["index"], package)
                 for package, marker in installing.items()
             )
             routed = {package for _, _, package in routes}

@@ -132,9 +132,10 @@ def _variant_record(variant: IndexVariant) -> dict[str, Any]:
 def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -> list[dict[str, str]]:
     """``{url, file, hash}`` of *name* == *version* on *variant*'s index (all platforms)."""
     from ._pdm import make_source
+    from .plan import source_name
 
     environment = project.environment
-    source = make_source(f"wheel-variants-{name}-{variant.label}", variant.index, [name])
+    source = make_source(source_name(name, variant.label), variant.index, [name])
     links = release_links(project, [source], name, version)
     hashes = project.make_hash_cache()
     return [
