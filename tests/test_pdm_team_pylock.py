@@ -14,7 +14,7 @@ import tomlkit
 
 from indexserver import IndexServer
 from pdmtools import PdmRunner
-from test_pdm_team_lock import MACHINES, VARIANTS, _machine
+from test_pdm_team_lock import MACHINES, VARIANTS
 from test_pdm_team_lock import team as team  # the fixture
 
 pytestmark = pytest.mark.slow
@@ -24,7 +24,7 @@ WHEEL = "teamlib-1.0-py3-none-any.whl"
 
 def test_pylock_team_lock_holds_every_target_and_installs_each(team: PdmRunner, index_server: IndexServer) -> None:
     team.env["PDM_LOCK_FORMAT"] = "pylock"
-    team.pdm("lock", env=_machine(team, "bare", {}))
+    team.pdm("lock", env=team.machine("bare", {}))
     assert not (team.project / "pdm.lock").exists()
     data: dict[str, Any] = tomlkit.parse((team.project / "pylock.toml").read_text()).unwrap()
 
