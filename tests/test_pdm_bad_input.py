@@ -30,13 +30,13 @@ LOCKS = {"pdm": "pdm.lock", "pylock": "pylock.toml"}
 
 
 def test_messages_are_one_line_and_name_the_file_and_url() -> None:
-    from pdm_variants.preflight import (
+    from pdm_variants.find.repository import unreachable_index_message
+    from pdm_variants.install.preflight import (
         changed_file_message,
         download_failed_message,
         missing_file_message,
         unreachable_message,
     )
-    from pdm_variants.repository import unreachable_index_message
 
     what = "llama-cpp-python 0.3.2, variant 'cu124' in pdm.lock"
     messages = [

@@ -23,7 +23,7 @@ with warnings.catch_warnings():  # PDM reads a resource with the deprecated open
 from unearth import Link
 
 from pdm_variants._pdm import link_keyed_info_cache
-from pdm_variants.caches import (
+from pdm_variants.cache.wheels import (
     BuildStore,
     ContentPackageCache,
     VariantWheelCache,

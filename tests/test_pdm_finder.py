@@ -1,5 +1,5 @@
 """The PDM finder adapter in-process: a real ``PDMPackageFinder`` and PDM HTTP session (HTTP cache
-included) against a local index, and the variants JSON fetch (:mod:`pdm_variants.variantsfetch`).
+included) against a local index, and the variants JSON fetch (:mod:`pdm_variants.find.variantsjson`).
 
 * the variants JSON is checked against the hash of an HTML page's URL fragment, any algorithm;
 * its body is read with a byte limit while streaming (an endless body fails at the limit);
@@ -33,7 +33,7 @@ CUDA_12_6 = {"nvidia": {"cuda_version_lower_bound": ["12.6"]}}
 
 
 def test_fragment_hashes_take_any_hashlib_algorithm() -> None:
-    from pdm_variants.variantsfetch import fragment_hashes
+    from pdm_variants.find.variantsjson import fragment_hashes
 
     assert fragment_hashes("https://i/x.json#sha256=ab") == [("sha256", "ab")]
     assert fragment_hashes("https://i/x.json#SHA512=cd&subdirectory=sub&egg=x") == [("sha512", "cd")]
@@ -45,7 +45,7 @@ def test_fragment_hashes_take_any_hashlib_algorithm() -> None:
 def test_page_hashes_join_the_json_api_and_the_fragment() -> None:
     from unearth import Link
 
-    from pdm_variants.variantsfetch import page_hashes
+    from pdm_variants.find.variantsjson import page_hashes
 
     assert page_hashes(Link("https://i/x.json#sha256=ab")) == [("sha256", "ab")]
     json_api = Link("https://i/x.json#sha256=ab", hashes={"sha256": "ab", "sha512": "cd"})
@@ -53,7 +53,7 @@ def test_page_hashes_join_the_json_api_and_the_fragment() -> None:
 
 
 def test_a_hash_mismatch_is_one_line_naming_url_algorithm_and_both_digests() -> None:
-    from pdm_variants.variantsfetch import check_hashes
+    from pdm_variants.find.variantsjson import check_hashes
     from wheel_variants.errors import VariantsError
 
     data = b"{}"
@@ -71,7 +71,7 @@ def test_a_hash_mismatch_is_one_line_naming_url_algorithm_and_both_digests() -> 
 
 
 def _wheels() -> Any:
-    from pdm_variants.finder import VariantWheels
+    from pdm_variants.find.finder import VariantWheels
     from wheel_variants.supported import SupportedProperties
 
     return VariantWheels(lambda: SupportedProperties.from_dict(CUDA_12_6))
@@ -147,7 +147,7 @@ def _finder(session: Any, server: IndexServer, wheels: Any) -> Any:
     from pdm.models.finder import PDMPackageFinder
     from pdm.models.markers import EnvSpec
 
-    from pdm_variants.finder import adapt_finder
+    from pdm_variants.find.finder import adapt_finder
 
     finder = PDMPackageFinder(session, env_spec=EnvSpec.current(), index_urls=[server.index_url("simple")])
     return adapt_finder(finder, wheels)
@@ -186,7 +186,7 @@ def test_a_variants_json_that_never_finishes_arriving_fails_at_the_deadline(
 ) -> None:
     from unearth import Link
 
-    from pdm_variants.variantsfetch import fetch_variants_json
+    from pdm_variants.find.variantsjson import fetch_variants_json
     from wheel_variants.errors import InputLimitError
 
     (document,) = index_server.add("simple", *make_variant_release(tmp_path / "dist", NAME, VERSION, ["cu126"])[-1:])
@@ -201,7 +201,7 @@ def test_a_variants_json_that_never_finishes_arriving_fails_at_the_deadline(
 def test_an_unreachable_variants_json_is_one_line(session: Any, index_server: IndexServer) -> None:
     from unearth import Link
 
-    from pdm_variants.variantsfetch import fetch_variants_json
+    from pdm_variants.find.variantsjson import fetch_variants_json
     from wheel_variants.errors import VariantsError
 
     url = f"{index_server.index_url('simple')}/gpu-demo/{JSON_FILE}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pdm_variants.lockchoice import choose_locked_label, describe_locked, describe_supported
+from pdm_variants.lock.choice import choose_locked_label, describe_locked, describe_supported
 from wheel_variants.supported import SupportedProperties
 
 CUDA_12_6 = SupportedProperties.from_dict({"nvidia": {"cuda_version_lower_bound": ["12.6", "12.4", "11.8"]}})

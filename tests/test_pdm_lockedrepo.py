@@ -1,4 +1,4 @@
-"""Which locked packages a machine's chosen labels reach (``pdm_variants.lockedrepo``)."""
+"""Which locked packages a machine's chosen labels reach (``pdm_variants.install.lockedrepo``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from pdm_variants.lockedrepo import reachable_keys
+from pdm_variants.install.lockedrepo import reachable_keys
 
 # PDM itself uses importlib.resources.open_binary (deprecated) when its modules load.
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")

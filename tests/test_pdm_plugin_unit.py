@@ -12,7 +12,7 @@ pdm = pytest.importorskip("pdm")
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
 from pdm_variants import _pdm, plugin  # noqa: E402
-from pdm_variants.lockdata import lock_variants_table, locked_variant_files, missing_variants  # noqa: E402
+from pdm_variants.lock.table import lock_variants_table, locked_variant_files, missing_variants  # noqa: E402
 from pdm_variants.plan import direct_dependency_names, make_plan, managed_packages  # noqa: E402
 from wheel_variants.catalog import load_packages  # noqa: E402
 from wheel_variants.supported import SupportedProperties  # noqa: E402

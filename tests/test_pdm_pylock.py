@@ -1,6 +1,6 @@
 """``lock.format = "pylock"``: the variant records in ``pylock.toml`` (PEP 751 + PEP 825).
 
-Fast tests drive :mod:`pdm_variants.pylock` on documents; the slow ones run the real ``pdm``
+Fast tests drive :mod:`pdm_variants.lock.pylock` on documents; the slow ones run the real ``pdm``
 CLI and check the file with ``packaging.pylock`` and ``uv pip install -r pylock.toml``.
 """
 
@@ -20,9 +20,7 @@ pytest.importorskip("pdm")
 
 from indexserver import IndexServer
 from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
-from pdm_variants.lockdata import locked_labels, locked_records, locked_targets, locked_variant_files, missing_variants
-from pdm_variants.plan import make_plan, managed_packages
-from pdm_variants.pylock import (
+from pdm_variants.lock.pylock import (
     add_pylock_files,
     add_pylock_packages,
     as_lock_document,
@@ -35,6 +33,14 @@ from pdm_variants.pylock import (
     record_in_pylock,
     split_pylock_marker,
 )
+from pdm_variants.lock.table import (
+    locked_labels,
+    locked_records,
+    locked_targets,
+    locked_variant_files,
+    missing_variants,
+)
+from pdm_variants.plan import make_plan, managed_packages
 from pdmtools import PdmRunner
 from wheel_variants.catalog import load_packages
 from wheel_variants.metadata import metadata_from_dict
@@ -336,7 +342,7 @@ def test_added_packages_follow_pdms_entries_and_a_locked_name_is_left_out() -> N
 
 
 def test_lock_variants_table_and_freshness_work_on_a_pylock_document() -> None:
-    from pdm_variants.lockdata import lock_variants_table
+    from pdm_variants.lock.table import lock_variants_table
 
     config = load_packages(None, {"WHEEL_VARIANTS_INDEX_BASE_LLAMA_CPP": "http://i/llama"})
     cuda = SupportedProperties.from_dict({"nvidia": {"cuda_version_lower_bound": ["12.4", "12.3"]}})

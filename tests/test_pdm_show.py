@@ -67,7 +67,7 @@ def core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 def _command() -> Any:
-    from pdm_variants.command import VariantsCommand  # imports PDM's CLI (not at collection)
+    from pdm_variants.commands.variants import VariantsCommand  # imports PDM's CLI (not at collection)
 
     return VariantsCommand()
 

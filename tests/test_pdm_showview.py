@@ -1,9 +1,9 @@
-"""Which supported properties ``pdm variants show`` prints (:mod:`pdm_variants.showview`, pure)."""
+"""Which supported properties ``pdm variants show`` prints (:mod:`pdm_variants.commands.showview`, pure)."""
 
 from __future__ import annotations
 
+from pdm_variants.commands.showview import supported_lines, variant_namespaces
 from pdm_variants.plan import VariantPlan, make_plan
-from pdm_variants.showview import supported_lines, variant_namespaces
 from wheel_variants.packages import parse_packages
 from wheel_variants.supported import SupportedProperties
 

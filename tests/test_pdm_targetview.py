@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdm_variants.targetview import (
+from pdm_variants.commands.targetview import (
     LockedFile,
     TargetPackage,
     dependency_changes,

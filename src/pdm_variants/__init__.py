@@ -1,6 +1,6 @@
 """PDM plugin for wheel-variants: entry point ``pdm_variants = "pdm_variants:plugin"`` (group ``pdm``).
 
-Registration only; the work is in :mod:`pdm_variants.project` and :mod:`pdm_variants.install`,
+Registration only; the work is in :mod:`pdm_variants.project` and :mod:`pdm_variants.install.synchronizer`,
 imported when PDM loads the plugin.
 """
 
@@ -49,10 +49,10 @@ def plugin(core: Any) -> None:
         guard_variant_projects(core, problem)
         return
     from ._pdm import chain_core_classes
-    from .command import VariantsCommand
-    from .install import make_install_manager_class
+    from .commands.variants import VariantsCommand
+    from .find.repository import make_repository_class
+    from .install.synchronizer import make_install_manager_class
     from .project import make_project_class
-    from .repository import make_repository_class
 
     chain_core_classes(
         core,
@@ -63,6 +63,6 @@ def plugin(core: Any) -> None:
         },
     )
     core.register_command(VariantsCommand, "variants")
-    from .finderwarnings import connect_finder_warnings
+    from .find.report import connect_finder_warnings
 
     connect_finder_warnings()

@@ -20,7 +20,7 @@ def guard_variant_projects(core: Any, problem: str) -> None:
     core._wheel_variants_off = problem
     signals.pre_lock.connect(_refuse, weak=False)
     signals.pre_install.connect(_refuse, weak=False)
-    from .command import VariantsCommand
+    from .commands.variants import VariantsCommand
 
     core.register_command(VariantsCommand, "variants")
 

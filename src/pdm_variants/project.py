@@ -33,9 +33,9 @@ if TYPE_CHECKING:
     from wheel_variants.packages import PackagesConfig
     from wheel_variants.supported import SupportedProperties
 
-    from .finder import VariantWheels
+    from .find.finder import VariantWheels
+    from .lock.targets import TargetPlan
     from .plan import VariantPlan
-    from .teamlock import TargetPlan
 
 from ._pdm import lock_freshness_hook, read_toml, toml_for_write
 
@@ -132,14 +132,14 @@ def make_project_class(base: type[Project]) -> type[Project]:
             """The PEP 825 state every finder of this project shares (detection runs on first need)."""
             wheels = self.__dict__.get("_wv_wheels")
             if wheels is None:
-                from .finder import VariantWheels
+                from .find.finder import VariantWheels
 
                 wheels = self.__dict__["_wv_wheels"] = VariantWheels(_detect_supported, self._variants_locked_records)
             return wheels  # type: ignore[no-any-return]
 
         def _variants_locked_records(self) -> Mapping[str, Any]:
             from ._pdm import lockfile_path
-            from .lockdata import locked_records
+            from .lock.table import locked_records
 
             if not lockfile_path(self.lockfile).exists():
                 return {}
@@ -258,7 +258,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             if targets is None:
                 from wheel_variants.errors import VariantsError
 
-                from .teamlock import read_targets
+                from .lock.targets import read_targets
 
                 try:
                     targets = read_targets(self, self.variants_plan())
@@ -273,7 +273,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
         def get_locked_repository(self, env_spec: EnvSpec | None = None) -> LockedRepository:
             repository: LockedRepository = super().get_locked_repository(env_spec)
             if self._variants_lock_has_records():
-                from .lockedrepo import adapt_locked_repository
+                from .install.lockedrepo import adapt_locked_repository
 
                 adapt_locked_repository(self, repository, read_toml(self.lockfile))
             return repository
@@ -293,7 +293,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             from wheel_variants.names import normalize_name
 
             from ._pdm import lock_packages
-            from .pylock import as_lock_document
+            from .lock.pylock import as_lock_document
 
             document = as_lock_document(toml_for_write(self.lockfile).unwrap())
             names = {normalize_name(str(entry.get("name", ""))) for entry in lock_packages(document)}
@@ -307,7 +307,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def _variants_lock_has_records(self) -> bool:
             from ._pdm import lockfile_path
-            from .lockdata import KEY
+            from .lock.table import KEY
 
             path = lockfile_path(self.lockfile)
             return path.exists() and KEY in path.read_text(encoding="utf-8")
@@ -317,7 +317,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             from pdm.compat import tomllib
 
             from ._pdm import lockfile_path
-            from .lockdata import KEY
+            from .lock.table import KEY
 
             path = lockfile_path(self.lockfile)
             previous: Mapping[str, Any] = {}
@@ -326,8 +326,8 @@ def make_project_class(base: type[Project]) -> type[Project]:
                     previous = tomllib.loads(path.read_text(encoding="utf-8"))
                 except tomllib.TOMLDecodeError:
                     previous = {}  # PDM reports a broken lock itself
-            from .lockrecord import variants_table
-            from .pylock import is_pylock, record_in_pylock
+            from .lock.pylock import is_pylock, record_in_pylock
+            from .lock.writer import variants_table
 
             document = toml_for_write(self.lockfile)
             table = variants_table(self, document, previous, plan)
@@ -357,7 +357,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             plan = self.variants_plan()
             if plan is None:
                 return True
-            from .lockdata import missing_variants
+            from .lock.table import missing_variants
 
             problems = missing_variants(read_toml(self.lockfile), plan)
             from rich.markup import escape
@@ -378,7 +378,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             synchronizer: type[BaseSynchronizer] = super().get_synchronizer(quiet, allow_uv)
             if self.variants_plan() is None and not self._variants_lock_has_records():
                 return synchronizer
-            from .install import make_synchronizer_class
+            from .install.synchronizer import make_synchronizer_class
 
             return make_synchronizer_class(synchronizer)
 
@@ -394,7 +394,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
 
         def get_environment(self) -> BaseEnvironment:
             from ._pdm import wrap_get_finder
-            from .finder import adapt_finder
+            from .find.finder import adapt_finder
 
             environment: BaseEnvironment = super().get_environment()
             wheels = self.variant_wheels()
@@ -427,7 +427,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             if plan is None:
                 cache: WheelCache = super().make_wheel_cache()
                 return cache
-            from .caches import variant_wheel_cache
+            from .cache.wheels import variant_wheel_cache
 
             return variant_wheel_cache(self, plan)
 
@@ -436,7 +436,7 @@ def make_project_class(base: type[Project]) -> type[Project]:
             if self.variants_plan() is None:
                 packages: PackageCache = super().package_cache
                 return packages
-            from .caches import content_package_cache
+            from .cache.wheels import content_package_cache
 
             return content_package_cache(self)
 

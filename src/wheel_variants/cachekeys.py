@@ -2,7 +2,7 @@
 
 Pure: every input is an argument, every key a hash of canonical JSON (sorted keys, no spaces)
 holding everything the cached artifact depends on. The stores that use the keys live with the
-host adapters (``pdm_variants.caches``).
+host adapters (``pdm_variants.cache.wheels``).
 
 Why each key looks the way it does (each one fixes a stale-cache bug of pip and PDM):
 

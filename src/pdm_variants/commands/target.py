@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pdm.project import Project
 
-from ._pdm import read_toml
+from .._pdm import read_toml
 
 __all__ = ["TARGETS_DIR", "add_target_arguments", "lock_report", "print_lock_report", "run_add_target"]
 
@@ -59,11 +59,11 @@ def run_add_target(project: Project, options: argparse.Namespace) -> None:
 def lock_report(project: Project) -> dict[str, Any]:
     """The lock's view for this machine: per locked package the ranking of its locked labels, and
     per team target the labels it gets, whether this machine matches it and, per package, the
-    label's files and dependency changes (``installs``, :func:`pdm_variants.targetview.target_packages`)."""
-    from ._pdm import lockfile_path
-    from .lockchoice import choose_locked_label
-    from .lockdata import locked_records, locked_targets
-    from .pylock import as_lock_document
+    label's files and dependency changes (``installs``, :func:`pdm_variants.commands.targetview.target_packages`)."""
+    from .._pdm import lockfile_path
+    from ..lock.choice import choose_locked_label
+    from ..lock.pylock import as_lock_document
+    from ..lock.table import locked_records, locked_targets
     from .targetview import locked_files, target_packages
 
     if not lockfile_path(project.lockfile).exists():

@@ -27,7 +27,7 @@ __all__ = ["supported_lines", "variant_namespaces"]
 def variant_namespaces(selections: Iterable[Selection], locked: Mapping[str, Mapping[str, Any]]) -> frozenset[str]:
     """The namespaces the properties of the plan's variants and of the locked variants use
     (*locked*: ``{name: record}`` of the lock's ``[metadata.wheel-variants] packages``)."""
-    from .lockchoice import locked_namespaces
+    from ..lock.choice import locked_namespaces
 
     used = {prop.namespace for s in selections for variant in s.package.variants for prop in variant.properties}
     for record in locked.values():

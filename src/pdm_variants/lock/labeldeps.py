@@ -12,9 +12,9 @@ After the targets' files are added, :func:`lock_label_dependencies`
   groups and marker of the package that needs them.
 
 A label needing another version of a package the lock already pins stops the lock with one line.
-A ``pylock.toml`` is read through :func:`pdm_variants.pylock.as_lock_document` (PDM keeps an
+A ``pylock.toml`` is read through :func:`pdm_variants.lock.pylock.as_lock_document` (PDM keeps an
 entry's dependencies in ``[packages.tool.pdm]``) and gets PEP 751 ``[[packages]]`` entries, as
-PDM's own writer formats them. Install side: :mod:`pdm_variants.lockedrepo` swaps in the chosen
+PDM's own writer formats them. Install side: :mod:`pdm_variants.install.lockedrepo` swaps in the chosen
 label's dependencies.
 """
 
@@ -61,7 +61,7 @@ def lock_label_dependencies(project: Any, document: MutableMapping[str, Any], pa
 
     from wheel_variants.errors import VariantsError
 
-    from ._pdm import pylock_package_tables
+    from .._pdm import pylock_package_tables
     from .pylock import add_pylock_packages, as_lock_document, is_pylock, pylock_groups
 
     view = as_lock_document(_plain(document), with_dependencies=True)  # a pylock.toml in pdm.lock's shape
@@ -118,9 +118,9 @@ def _label_link(
     project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: Mapping[str, Any]
 ) -> Link | None:
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
-    from ._pdm import make_source
-    from .plan import source_name
-    from .teamlock import release_links
+    from .._pdm import make_source
+    from ..plan import source_name
+    from .targets import release_links
 
     body = record["variants"][label]
     hashes = set(body.get("files", []))
@@ -149,7 +149,7 @@ def _dependencies(project: Any, name: str, version: str, link: Link) -> list[str
     from pdm.models.candidates import Candidate
     from pdm.models.requirements import filter_requirements_with_extras, parse_requirement
 
-    from ._pdm import link_keyed_info_cache
+    from .._pdm import link_keyed_info_cache
 
     candidate = Candidate(parse_requirement(f"{name}=={version}"), name=name, version=version, link=link)
     cache = link_keyed_info_cache(project.make_candidate_info_cache())
@@ -174,7 +174,7 @@ def _wheel_metadata(session: Any, link: Link) -> Message:
 
     from wheel_variants.errors import VariantsError
 
-    from ._pdm import http_errors
+    from .._pdm import http_errors
 
     url = link.url_without_fragment
     try:

@@ -3,7 +3,7 @@
 PDM writes ``pylock.toml`` from scratch on every lock, like ``pdm.lock``; the plugin then adds,
 per ``[[packages]]`` entry of a variant-managed package:
 
-* ``[packages.tool.wheel-variants]``: the package's record from :mod:`pdm_variants.lockdata`
+* ``[packages.tool.wheel-variants]``: the package's record from :mod:`pdm_variants.lock.table`
   (``origin`` and, per label, ``index``/``properties``/``marker``/``files``), verbatim apart from
   the PEP 825 document below. PEP 751 reserves ``[packages.tool]`` for tools; other readers
   ignore it.
@@ -16,12 +16,12 @@ per ``[[packages]]`` entry of a variant-managed package:
 
 A top-level ``[tool.wheel-variants] schema = 1`` marks the layout; a team lock keeps its
 per-target labels there too (``[tool.wheel-variants.targets.<name>]``, the ``targets`` table of
-:mod:`pdm_variants.teamlock`). The files a team target adds (:func:`add_pylock_files`) are
+:mod:`pdm_variants.lock.targets`). The files a team target adds (:func:`add_pylock_files`) are
 ordinary ``wheels`` (or ``sdist``) entries, written as PDM writes them: ``name``, ``url``,
 ``hashes``. :func:`as_lock_document` turns a ``pylock.toml`` back into the ``pdm.lock`` shape
 that ``lockdata`` reads, so every reader of the lock works on both formats.
 
-Per-label dependencies (:mod:`pdm_variants.labeldeps`) are ``variants.<label>.dependencies`` in
+Per-label dependencies (:mod:`pdm_variants.lock.labeldeps`) are ``variants.<label>.dependencies`` in
 the tool table; they are compared with PDM's own list of the entry (``[packages.tool.pdm]
 dependencies``), and the packages only other labels need are added by
 :func:`add_pylock_packages` as PDM formats a ``[[packages]]`` entry.
@@ -197,7 +197,7 @@ def as_lock_document(document: Mapping[str, Any], *, with_dependencies: bool = F
     """
     if not is_pylock(document):
         return document
-    from .lockdata import KEY, SCHEMA
+    from .table import KEY, SCHEMA
 
     package = []
     for entry in _entries(document):
@@ -360,7 +360,7 @@ def record_in_pylock(document: Any, table: Mapping[str, Any] | None) -> None:
     if top is not None and TOOL_KEY in top:
         del top[TOOL_KEY]
     if records:
-        from .lockdata import SCHEMA
+        from .table import SCHEMA
 
         if top is None:
             top = document["tool"] = tomlkit.table()

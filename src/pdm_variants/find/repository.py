@@ -44,7 +44,7 @@ def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
         __wheel_variants__ = True
 
         def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
-            from ._pdm import http_errors
+            from .._pdm import http_errors
 
             project = self.environment.project
             refusal = self._wv_refusals().get(requirement.key or "") if _by_name(requirement, project) else None

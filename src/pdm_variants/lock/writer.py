@@ -1,7 +1,7 @@
 """Build ``[metadata.wheel-variants]`` for a lock being written: index variants, PEP 825 wheels, targets.
 
 Called by ``Project.write_lockfile`` on the document PDM is about to write (``pdm.lock`` or
-``pylock.toml``); see :mod:`pdm_variants.lockdata` for the shape.
+``pylock.toml``); see :mod:`pdm_variants.lock.table` for the shape.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .plan import VariantPlan
+    from ..plan import VariantPlan
 
 __all__ = ["variants_table"]
 
@@ -25,12 +25,12 @@ def variants_table(
     """
     from wheel_variants.config import TargetSpec
 
-    from ._pdm import lock_packages
+    from .._pdm import lock_packages
     from .labeldeps import lock_label_dependencies
-    from .lockdata import SCHEMA, lock_variants_table, locked_records, shared_files
     from .pep825 import pep825_records
     from .pylock import as_lock_document
-    from .teamlock import TargetPlan, add_target_files, target_records
+    from .table import SCHEMA, lock_variants_table, locked_records, shared_files
+    from .targets import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
     # This machine's own choice is fetched like a target's: with `--update-reuse` (or `pdm install`
@@ -66,8 +66,8 @@ def _fallback(plan: VariantPlan) -> Any:
     from wheel_variants.config import TargetSpec
     from wheel_variants.supported import SupportedProperties
 
-    from .plan import make_plan
-    from .teamlock import TargetPlan
+    from ..plan import make_plan
+    from .targets import TargetPlan
 
     nothing = SupportedProperties.from_dict({})
     return TargetPlan(

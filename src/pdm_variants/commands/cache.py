@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pdm.project import Project
 
-    from .caches import BuildStore
+    from ..cache.wheels import BuildStore
 
 __all__ = ["add_cache_arguments", "run_cache_command"]
 
@@ -25,7 +25,7 @@ def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _store(project: Project) -> BuildStore:
-    from .caches import STORE_DIR, BuildStore
+    from ..cache.wheels import STORE_DIR, BuildStore
 
     return BuildStore(project.cache("wheels") / STORE_DIR)
 

@@ -94,7 +94,7 @@ def fetch_variants_json(
             return read_regular_file(link.file_path, MAX_JSON_BYTES, url)
         except OSError as error:
             raise VariantsError(f"{url}: cannot read variants JSON ({error.strerror or error})") from None
-    from ._pdm import http_errors, stream_get
+    from .._pdm import http_errors, stream_get
 
     started = clock()
     try:

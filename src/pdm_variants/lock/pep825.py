@@ -4,7 +4,7 @@ A package whose locked files carry variant labels is recorded next to the index 
 ``origin = "pep825"``: the variants JSON it was judged by (URL, hash, and the document pruned to
 the locked labels) and, per label, its properties and file hashes. Every label whose tags fit is
 locked, so the same lock serves machines with other hardware: each one orders the locked labels
-with its own supported properties at install time (:mod:`pdm_variants.lockchoice`).
+with its own supported properties at install time (:mod:`pdm_variants.lock.choice`).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from wheel_variants.packages import normalize_name
 
-from .finder import split_label
+from ..find.finder import split_label
 
 if TYPE_CHECKING:
-    from .finder import ReleaseVariants
+    from ..find.finder import ReleaseVariants
 
 __all__ = ["ORIGIN", "pep825_records"]
 

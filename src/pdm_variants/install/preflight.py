@@ -76,7 +76,7 @@ def _one_line(error: object) -> str:
 
 
 def _locked_names(candidate: Candidate) -> list[tuple[str, str]]:
-    from ._pdm import locked_file_names
+    from .._pdm import locked_file_names
 
     return locked_file_names(candidate)
 
@@ -121,7 +121,7 @@ def fetch_locked_files(
     from rich.markup import escape
     from unearth.errors import HashMismatchError, UnpackError
 
-    from ._pdm import http_error_url, http_errors
+    from .._pdm import http_error_url, http_errors
 
     project = environment.project
     for candidate in candidates:

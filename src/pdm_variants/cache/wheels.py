@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from pdm.project import Project
     from unearth import Link
 
-    from .plan import VariantPlan
+    from ..plan import VariantPlan
 
 __all__ = [
     "BuildStore",

@@ -71,7 +71,7 @@ def choose_locked_label(
     from wheel_variants.ordering import order_variants
     from wheel_variants.variant import Variant
 
-    from .finder import split_label
+    from ..find.finder import split_label
 
     rejected: list[tuple[str, str]] = []
     eligible = []
@@ -111,7 +111,7 @@ def choose_for_candidate(
     record: Mapping[str, Any], candidate: Any, supported: SupportedProperties, spec: Any
 ) -> LockedChoice:
     """:func:`choose_locked_label` for a locked PDM candidate on the environment *spec* (an ``EnvSpec``)."""
-    from ._pdm import locked_file_names
+    from .._pdm import locked_file_names
 
     return choose_locked_label(
         record,

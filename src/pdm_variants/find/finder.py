@@ -14,7 +14,7 @@ outright. The adapter teaches an existing finder three things, per index or find
   out with one warning, kept on :class:`VariantWheels` for the plugin to print after locking.
 
 The variants JSON is fetched with a size limit and deadline and checked against the index page's
-hash (:mod:`pdm_variants.variantsfetch`).
+hash (:mod:`pdm_variants.find.variantsjson`).
 
 ``find_matches`` (what PDM uses to collect the files it locks) keeps every label whose tags fit,
 so one lock holds all variants of a release and each machine installs its best one.
@@ -138,14 +138,14 @@ class VariantWheels:
 
     def release(self, session: Any, name: str, version: str, link: Link) -> ReleaseVariants:
         """Fetch, check and order the variants JSON at *link* (once per URL): bounded, and checked
-        against every hash the index page gives (:mod:`pdm_variants.variantsfetch`)."""
+        against every hash the index page gives (:mod:`pdm_variants.find.variantsjson`)."""
         url = link.url_without_fragment
         cached = self._by_url.get(url)
         if cached is None:
             from wheel_variants.metadata import parse_metadata
             from wheel_variants.ordering import order_variants
 
-            from .variantsfetch import check_hashes, fetch_variants_json, page_hashes
+            from .variantsjson import check_hashes, fetch_variants_json, page_hashes
 
             data = fetch_variants_json(session, link)
             check_hashes(data, page_hashes(link), link.redacted)
@@ -192,7 +192,7 @@ class _VariantFinder:
     _wv_keep_all: bool
 
     def build_evaluator(self, package_name: str, allow_yanked: bool = False) -> Evaluator:
-        from ._pdm import with_mixin
+        from .._pdm import with_mixin
 
         evaluator = super().build_evaluator(package_name, allow_yanked)  # type: ignore[misc]
         return with_mixin(evaluator, _VariantEvaluator)  # type: ignore[no-any-return]
@@ -347,7 +347,7 @@ def _variant_json_problem(path: Path, link: Link) -> str | None:
 
 def adapt_finder(finder: PackageFinder, context: VariantWheels) -> PackageFinder:
     """Give *finder* (a ``PDMPackageFinder``) the variant behaviour, in place."""
-    from ._pdm import with_mixin
+    from .._pdm import with_mixin
 
     adapted = with_mixin(finder, _VariantFinder)
     adapted._wv_context = context

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from wheel_variants.packages import IndexVariant
     from wheel_variants.supported import SupportedProperties
 
-    from .plan import VariantPlan
+    from ..plan import VariantPlan
 
 __all__ = ["TargetPlan", "add_target_files", "read_targets", "release_links", "target_records"]
 
@@ -47,8 +47,8 @@ def read_targets(project: Any, plan: VariantPlan | None) -> list[TargetPlan]:
     from wheel_variants.config import find_pyproject, read_config
     from wheel_variants.targets import load_target
 
-    from ._pdm import platform_marker_environment
-    from .plan import make_plan
+    from .._pdm import platform_marker_environment
+    from ..plan import make_plan
 
     config: VariantsConfig = read_config(find_pyproject(project.root))
     targets = []
@@ -131,8 +131,8 @@ def _variant_record(variant: IndexVariant) -> dict[str, Any]:
 
 def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -> list[dict[str, str]]:
     """``{url, file, hash}`` of *name* == *version* on *variant*'s index (all platforms)."""
-    from ._pdm import make_source
-    from .plan import source_name
+    from .._pdm import make_source
+    from ..plan import source_name
 
     environment = project.environment
     source = make_source(source_name(name, variant.label), variant.index, [name])
@@ -160,7 +160,7 @@ def target_records(
     targets: list[TargetPlan], table: Mapping[str, Any], files_by_package: Mapping[str, list[tuple[str, str]]]
 ) -> dict[str, Any]:
     """``[metadata.wheel-variants.targets]``: per target, the label each managed package gets."""
-    from .lockchoice import choose_locked_label
+    from .choice import choose_locked_label
 
     records: dict[str, Any] = {}
     packages = table.get("packages", {})

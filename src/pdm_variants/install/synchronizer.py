@@ -19,8 +19,8 @@ if TYPE_CHECKING:
     from pdm.installers import BaseSynchronizer, InstallManager
     from pdm.models.candidates import Candidate
 
-from ._pdm import read_toml
-from .lockchoice import PEP825
+from .._pdm import read_toml
+from ..lock.choice import PEP825
 
 __all__ = ["MARKER_FILE", "installed_label", "make_install_manager_class", "make_synchronizer_class"]
 
@@ -60,7 +60,7 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
 
         def __init__(self, environment: Any, *args: Any, **kwargs: Any) -> None:
             super().__init__(environment, *args, **kwargs)
-            from .lockdata import locked_records, locked_targets
+            from ..lock.table import locked_records, locked_targets
 
             project = environment.project
             lock = read_toml(project.lockfile)
@@ -87,7 +87,7 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
         def synchronize(self) -> None:
             # Fetch the managed packages' files first: a bad file stops here, environment untouched.
             if self._wv_expected and not self.dry_run:
-                from ._pdm import lockfile_path
+                from .._pdm import lockfile_path
                 from .preflight import fetch_locked_files
 
                 to_add, to_update, _ = self.compare_with_working_set()
@@ -106,8 +106,8 @@ def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candid
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
-    from ._pdm import filter_hashes
-    from .lockchoice import choose_for_candidate, describe_locked, describe_supported, locked_namespaces
+    from .._pdm import filter_hashes
+    from ..lock.choice import choose_for_candidate, describe_locked, describe_supported, locked_namespaces
 
     supported = project.variant_wheels().supported
     choice = choose_for_candidate(record, candidate, supported, environment.spec)
@@ -176,14 +176,14 @@ def make_install_manager_class(base: type[InstallManager]) -> type[InstallManage
         def install(self, candidate: Candidate) -> Distribution:
             dist: Distribution = super().install(candidate)
             project = self.environment.project
-            from .caches import commit_built_wheel
+            from ..cache.wheels import commit_built_wheel
 
             commit_built_wheel(project, candidate)  # a wheel built for it now joins the cache
             name = candidate.req.key
             record = _installed_variant(project, name) if name is not None else None
             if record is None:
                 return dist
-            from ._pdm import add_to_record, dist_info_path
+            from .._pdm import add_to_record, dist_info_path
 
             dist_info = dist_info_path(dist)
             if dist_info is None:

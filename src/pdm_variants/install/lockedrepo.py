@@ -2,7 +2,7 @@
 
 ``Project.get_locked_repository`` passes PDM's locked repository through
 :func:`adapt_locked_repository`. When the lock records per-label dependencies
-(``variants.<label>.dependencies``, written by :mod:`pdm_variants.labeldeps`):
+(``variants.<label>.dependencies``, written by :mod:`pdm_variants.lock.labeldeps`):
 
 * each managed package's entry carries the dependencies of the label this machine installs
   (chosen from the lock alone, as the synchronizer does), which is all PDM's resolve-from-lock
@@ -27,7 +27,7 @@ __all__ = ["adapt_locked_repository", "reachable_keys"]
 
 
 def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[str]]]:
-    from .labeldeps import DEPENDENCIES_KEY
+    from ..lock.labeldeps import DEPENDENCIES_KEY
 
     result: dict[str, dict[str, list[str]]] = {}
     for name, record in records.items():
@@ -41,9 +41,9 @@ def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[
 
 def adapt_locked_repository(project: Any, repository: LockedRepository, document: Mapping[str, Any]) -> None:
     """Give *repository* (read from *document*) the chosen labels' dependencies, in place."""
-    from ._pdm import with_mixin
-    from .lockchoice import choose_for_candidate
-    from .lockdata import locked_records
+    from .._pdm import with_mixin
+    from ..lock.choice import choose_for_candidate
+    from ..lock.table import locked_records
 
     records = locked_records(document)
     per_label = _label_dependencies(records)

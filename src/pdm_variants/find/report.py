@@ -1,6 +1,6 @@
 """Print what the finder left out while locking (a wheel whose label is only dots), once per run.
 
-The finder has no UI: it keeps its warnings on the project's :class:`~pdm_variants.finder.VariantWheels`.
+The finder has no UI: it keeps its warnings on the project's :class:`~pdm_variants.find.finder.VariantWheels`.
 PDM's public ``post_lock`` signal hands over the project once a lock is resolved and written.
 """
 

@@ -1,7 +1,7 @@
 """``pdm variants show [--all] [--json]``: this machine's properties and each managed package's ranking.
 
 The text lists only the namespaces the project's variants use (``--all``: every property);
-``--json`` always holds every property (see :mod:`pdm_variants.showview`).
+``--json`` always holds every property (see :mod:`pdm_variants.commands.showview`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pdm.cli.commands.base import BaseCommand
 if TYPE_CHECKING:
     from pdm.project import Project
 
-    from .plan import VariantPlan
+    from ..plan import VariantPlan
 
 __all__ = ["VariantsCommand", "plan_report"]
 
@@ -44,8 +44,8 @@ class VariantsCommand(BaseCommand):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         from wheel_variants.cli.uvargs import add_generator_arguments
 
-        from .cachecommand import add_cache_arguments
-        from .targetcommand import add_target_arguments
+        from .cache import add_cache_arguments
+        from .target import add_target_arguments
 
         subparsers = parser.add_subparsers(
             title="commands", dest="variants_command", metavar="{show,doctor,add-target,uv,cache}"
@@ -100,11 +100,11 @@ class VariantsCommand(BaseCommand):
             _generate_uv_config(project, options)
             return
         if options.variants_command == "cache":
-            from .cachecommand import run_cache_command
+            from .cache import run_cache_command
 
             run_cache_command(project, options)
             return
-        from .targetcommand import lock_report, print_lock_report, run_add_target
+        from .target import lock_report, print_lock_report, run_add_target
 
         if options.variants_command == "add-target":
             run_add_target(project, options)
@@ -150,7 +150,7 @@ def _print_supported(project: Project, plan: VariantPlan | None, *, show_all: bo
     recorded in the lock, as PEP 825 packages are), or all of them."""
     from rich.markup import escape
 
-    from .plan import detect_supported
+    from ..plan import detect_supported
     from .showview import supported_lines, variant_namespaces
 
     namespaces = None
@@ -167,8 +167,8 @@ def _print_supported(project: Project, plan: VariantPlan | None, *, show_all: bo
 
 
 def _locked_records(project: Project) -> dict[str, Any]:
-    from ._pdm import lockfile_path, read_toml
-    from .lockdata import locked_records
+    from .._pdm import lockfile_path, read_toml
+    from ..lock.table import locked_records
 
     if not lockfile_path(project.lockfile).exists():
         return {}

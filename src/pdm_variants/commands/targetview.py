@@ -80,7 +80,7 @@ class TargetPackage:
 
 
 def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    from .pylock import as_lock_document  # a pylock.toml is read in the pdm.lock shape
+    from ..lock.pylock import as_lock_document  # a pylock.toml is read in the pdm.lock shape
 
     packages = as_lock_document(document, with_dependencies=True).get("package", [])
     return [
@@ -97,7 +97,7 @@ def _filename(item: Mapping[str, Any]) -> str:
 def locked_files(document: Mapping[str, Any]) -> dict[str, list[LockedFile]]:
     """``{normalised name: [file]}`` of the lock's ``[[package]]`` entries (``pdm.lock`` entries
     name a file by ``file``, or by ``url`` in a ``static_urls`` lock; ``pylock.toml`` is read
-    through :func:`pdm_variants.pylock.as_lock_document`). Entries of one name with other
+    through :func:`pdm_variants.lock.pylock.as_lock_document`). Entries of one name with other
     extras list the same files once."""
     result: dict[str, list[LockedFile]] = {}
     for entry in _entries(document):
@@ -151,8 +151,8 @@ def target_packages(
     """What each target gets: per target of *targets* (``{target: {package: label}}``, each
     target's ``packages`` table), per package the label with its locked files and dependency
     changes, from the lock *document* (``pdm.lock`` or ``pylock.toml``)."""
-    from .labeldeps import DEPENDENCIES_KEY
-    from .lockdata import locked_records
+    from ..lock.labeldeps import DEPENDENCIES_KEY
+    from ..lock.table import locked_records
 
     records = locked_records(document)
     files = locked_files(document)

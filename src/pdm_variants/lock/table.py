@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
-    from .plan import VariantPlan
+    from ..plan import VariantPlan
 
 __all__ = [
     "KEY",

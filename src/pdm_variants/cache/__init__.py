@@ -1,0 +1,1 @@
+"""Variant-keyed caches PDM uses: built wheels and unpacked wheels."""

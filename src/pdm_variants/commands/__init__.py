@@ -1,0 +1,1 @@
+"""``pdm variants`` and its subcommands."""
