@@ -12,7 +12,8 @@ pdm = pytest.importorskip("pdm")
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
 from pdm_variants import _pdm, plugin  # noqa: E402
-from pdm_variants.lock.table import lock_variants_table, locked_variant_files, missing_variants  # noqa: E402
+from pdm_variants.lock.document import LockDocument  # noqa: E402
+from pdm_variants.lock.table import lock_variants_table, missing_variants  # noqa: E402
 from pdm_variants.plan import direct_dependency_names, make_plan, managed_packages  # noqa: E402
 from wheel_variants.catalog import load_packages  # noqa: E402
 from wheel_variants.supported import SupportedProperties  # noqa: E402
@@ -79,7 +80,7 @@ def test_managed_packages_only_when_declared_or_configured() -> None:
 
 def test_lock_table_records_and_keeps_labels() -> None:
     plan = _plan()
-    table = lock_variants_table(_lock("sha256:a"), {}, plan)
+    table = lock_variants_table(LockDocument.from_data(_lock("sha256:a")), LockDocument(), plan)
     assert table is not None
     variant = table["packages"]["llama-cpp-python"]["variants"]["cu124"]
     assert variant == {
@@ -98,16 +99,20 @@ def test_lock_table_records_and_keeps_labels() -> None:
             }
         }
     }
-    merged = lock_variants_table(_lock("sha256:a", "sha256:b"), previous, plan)
+    merged = lock_variants_table(
+        LockDocument.from_data(_lock("sha256:a", "sha256:b")), LockDocument.from_data(previous), plan
+    )
     assert merged is not None
     variants = merged["packages"]["llama-cpp-python"]["variants"]
     assert variants["cpu"]["files"] == ["sha256:b"]
     assert variants["cu124"]["files"] == ["sha256:a"]
-    document = {**_lock("sha256:a", "sha256:b"), "metadata": {"wheel-variants": merged}}
-    assert locked_variant_files(document, "llama_cpp_python", "cpu") == {"sha256:b"}
+    document = LockDocument.from_data({**_lock("sha256:a", "sha256:b"), "metadata": {"wheel-variants": merged}})
+    assert document.variant_files("llama_cpp_python", "cpu") == {"sha256:b"}
     assert missing_variants(document, plan) == []
     assert missing_variants(document, _plan(SupportedProperties())) == []
-    only_cpu = {**_lock("sha256:b"), "metadata": {"wheel-variants": previous["metadata"]["wheel-variants"]}}
+    only_cpu = LockDocument.from_data(
+        {**_lock("sha256:b"), "metadata": {"wheel-variants": previous["metadata"]["wheel-variants"]}}
+    )
     assert missing_variants(only_cpu, plan) == [
         "llama-cpp-python: this machine selects variant 'cu124', the lock has cpu"
     ]

@@ -20,10 +20,10 @@ pytest.importorskip("pdm")
 
 from indexserver import IndexServer
 from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
+from pdm_variants.lock.document import LockDocument, LockedFile, LockedPackage
 from pdm_variants.lock.pylock import (
     add_pylock_files,
     add_pylock_packages,
-    as_lock_document,
     is_pylock,
     pylock_artifact,
     pylock_entries,
@@ -34,10 +34,6 @@ from pdm_variants.lock.pylock import (
     split_pylock_marker,
 )
 from pdm_variants.lock.table import (
-    locked_labels,
-    locked_records,
-    locked_targets,
-    locked_variant_files,
     missing_variants,
 )
 from pdm_variants.plan import make_plan, managed_packages
@@ -113,15 +109,21 @@ def test_index_variant_record_goes_to_the_package_tool_table_and_reads_back() ->
     assert data["tool"]["wheel-variants"] == {"schema": 1}
     _validate_pylock(data)
 
-    # every lockdata reader sees the pylock.toml as it sees a pdm.lock
+    # the lock document reads the pylock.toml as it reads a pdm.lock
     assert is_pylock(data)
-    assert locked_records(data) == {"llama-cpp-python": INDEX_RECORD}
-    assert locked_labels(data, "llama_cpp_python") == ("cu124",)
-    assert locked_variant_files(data, "llama-cpp-python", "cu124") == frozenset({CU124})
-    view = as_lock_document(data)
-    assert view["package"] == [
-        {"name": "llama-cpp-python", "version": "0.3.2", "files": [{"file": WHEEL, "hash": CU124}]}
-    ]
+    lock = LockDocument.from_data(data)
+    assert lock.pylock
+    assert lock.records == {"llama-cpp-python": INDEX_RECORD}
+    assert lock.labels("llama_cpp_python") == ("cu124",)
+    assert lock.variant_files("llama-cpp-python", "cu124") == frozenset({CU124})
+    assert lock.packages == (
+        LockedPackage(
+            name="llama-cpp-python",
+            version="0.3.2",
+            files=(LockedFile(name=WHEEL, hash=CU124, url=f"http://i/{WHEEL}"),),
+            dependencies=(),
+        ),
+    )
 
 
 def test_pep825_record_inlines_the_variants_json_pruned_to_the_locked_labels() -> None:
@@ -221,9 +223,9 @@ def test_target_files_become_wheels_entries_formatted_like_pdms_own() -> None:
     assert tomlkit.dumps(ours) == tomlkit.dumps(theirs)  # a re-lock by PDM writes the same text
     assert add_pylock_files(entry, [_file(cpu, CPU)]) == [_file(cpu, CPU)]
     assert len(_reparse(ours)["packages"][0]["wheels"]) == 2
-    assert as_lock_document(_reparse(ours))["package"][0]["files"] == [
-        {"file": WHEEL, "hash": CU124},
-        {"file": WHEEL, "hash": CPU},
+    assert [(f.name, f.hash) for f in LockDocument.from_data(_reparse(ours)).packages[0].files] == [
+        (WHEEL, CU124),
+        (WHEEL, CPU),
     ]
 
 
@@ -251,18 +253,17 @@ def test_team_targets_go_to_the_top_level_tool_table_and_read_back() -> None:
     _validate_pylock(data)
 
     assert pylock_targets(data) == TARGETS
-    assert locked_targets(data) == TARGETS  # `pdm install` and `pdm variants show` read them so
-    assert as_lock_document(data)["metadata"]["wheel-variants"]["targets"] == TARGETS
+    assert LockDocument.from_data(data).targets == TARGETS  # `pdm install` and `pdm variants show` read them so
 
     record_in_pylock(document, {"schema": 1, "packages": {"llama-cpp-python": TWO_LABELS}})  # targets dropped
     assert _reparse(document)["tool"]["wheel-variants"] == {"schema": 1}
-    assert locked_targets(_reparse(document)) == {}
+    assert LockDocument.from_data(_reparse(document)).targets == {}
 
 
-def test_pdm_lock_documents_pass_through_unchanged() -> None:
+def test_a_pdm_lock_is_not_read_as_a_pylock() -> None:
     lock = {"metadata": {"lock_version": "4.5.0"}, "package": []}
-    assert as_lock_document(lock) is lock
     assert not is_pylock(lock)
+    assert not LockDocument.from_data(lock).pylock
 
 
 # PDM itself uses importlib.resources.open_binary (deprecated) when its marker module loads.
@@ -308,22 +309,16 @@ def test_with_dependencies_the_view_has_pdms_lists_groups_markers_and_strategy()
     record_in_pylock(document, {"schema": 1, "packages": {"gpulib": record}})
     data = _reparse(document)
 
-    view = as_lock_document(data, with_dependencies=True)
-    assert view["package"] == [
-        {
-            "name": "gpulib",
-            "version": "1.0",
-            "files": [{"file": GPULIB_WHEEL, "hash": CU124}],
-            "dependencies": ["shared-dep>=1", "cpu-extra"],
-            "groups": ["default"],
-            "marker": 'sys_platform == "linux"',
-        },
-        {"name": "plain", "version": "2.0", "files": []},
-    ]
-    assert view["metadata"]["strategy"] == ["inherit_metadata", "static_urls"]
-    assert view["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"]["cu12"] == CU12_DEPENDENCIES
-    assert locked_records(data)["gpulib"] == record  # the label's list reads back as in a pdm.lock
-    assert "dependencies" not in as_lock_document(data)["package"][0]  # only asked for
+    lock = LockDocument.from_data(data)
+    gpulib_entry, plain = lock.packages
+    assert (gpulib_entry.name, gpulib_entry.version) == ("gpulib", "1.0")
+    assert [(f.name, f.hash) for f in gpulib_entry.files] == [(GPULIB_WHEEL, CU124)]
+    assert gpulib_entry.dependencies == ("shared-dep>=1", "cpu-extra")
+    assert gpulib_entry.groups == ("default",)
+    assert gpulib_entry.marker == 'sys_platform == "linux"'
+    assert (plain.name, plain.version, plain.files, plain.dependencies) == ("plain", "2.0", (), None)
+    assert lock.strategy == ("inherit_metadata", "static_urls")
+    assert lock.records["gpulib"] == record  # the label's list reads back as in a pdm.lock
 
 
 def test_pylock_groups_are_the_dependency_groups_then_the_extras() -> None:
@@ -360,14 +355,16 @@ def test_lock_variants_table_and_freshness_work_on_a_pylock_document() -> None:
     )
     fresh = _pylock(_entry("llama-cpp-python", "0.3.2", (WHEEL, CPU), (WHEEL, CU124)))
 
-    table = lock_variants_table(_reparse(fresh), _reparse(previous), plan)
+    table = lock_variants_table(
+        LockDocument.from_data(_reparse(fresh)), LockDocument.from_data(_reparse(previous)), plan
+    )
     assert table is not None
     variants = table["packages"]["llama-cpp-python"]["variants"]
     assert variants["cpu"]["files"] == [CPU]  # another machine's label is kept
     assert variants["cu124"]["files"] == [CU124]
     record_in_pylock(fresh, table)
-    assert missing_variants(_reparse(fresh), plan) == []
-    assert missing_variants(_reparse(previous), plan) == [
+    assert missing_variants(LockDocument.from_data(_reparse(fresh)), plan) == []
+    assert missing_variants(LockDocument.from_data(_reparse(previous)), plan) == [
         "llama-cpp-python: this machine selects variant 'cu124', the lock has cpu"
     ]
 

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pdm_variants.commands.targetview import (
-    LockedFile,
-    TargetPackage,
-    dependency_changes,
-    locked_files,
-    target_lines,
-    target_packages,
-)
+from pdm_variants.commands.targetview import TargetPackage, dependency_changes, target_lines, target_packages
+from pdm_variants.lock.document import LockDocument, LockedFile
 
 WHEEL = "teamlib-1.0-py3-none-any.whl"
 GPULIB = [
@@ -88,15 +82,15 @@ def test_locked_files_name_each_hash_from_file_or_static_url_once() -> None:
             {"name": "team-lib", "extras": ["x"], "files": [{"file": "teamlib-1.0.tar.gz", "hash": "sha256:ssss"}]},
         ]
     }
-    assert locked_files(lock) == {
+    assert LockDocument.from_data(lock).files_by_package() == {
         "team-lib": [
-            LockedFile(file=WHEEL, hash="sha256:bbbb"),
-            LockedFile(file="teamlib-1.0.tar.gz", hash="sha256:ssss"),
+            LockedFile(name=WHEEL, hash="sha256:bbbb", url=f"https://x/metal/teamlib/{WHEEL}#sha256=bbbb"),
+            LockedFile(name="teamlib-1.0.tar.gz", hash="sha256:ssss"),
         ]
     }
 
 
-def test_locked_files_read_a_pylock_through_the_pdm_lock_shape() -> None:
+def test_locked_files_of_a_pylock_are_its_wheels_and_sdist() -> None:
     pylock = {
         "lock-version": "1.0",
         "packages": [
@@ -108,10 +102,10 @@ def test_locked_files_read_a_pylock_through_the_pdm_lock_shape() -> None:
             }
         ],
     }
-    assert locked_files(pylock) == {
+    assert LockDocument.from_data(pylock).files_by_package() == {
         "teamlib": [
-            LockedFile(file=WHEEL, hash="sha256:aaaa"),
-            LockedFile(file="teamlib-1.0.tar.gz", hash="sha256:ssss"),
+            LockedFile(name=WHEEL, hash="sha256:aaaa", url=f"https://x/cu128/{WHEEL}"),
+            LockedFile(name="teamlib-1.0.tar.gz", hash="sha256:ssss", url="https://x/teamlib-1.0.tar.gz"),
         ]
     }
 
@@ -125,13 +119,13 @@ def test_dependency_changes_compare_package_names_and_their_lines() -> None:
 
 
 def test_target_packages_give_the_label_its_files_and_its_dependency_changes() -> None:
-    gpu = target_packages(PDM_LOCK, {"gpu": {"teamlib": "cu128", "gpulib": "cu12"}})["gpu"]
+    gpu = target_packages(LockDocument.from_data(PDM_LOCK), {"gpu": {"teamlib": "cu128", "gpulib": "cu12"}})["gpu"]
     assert list(gpu) == ["gpulib", "teamlib"]
     assert gpu["teamlib"] == TargetPackage(
-        label="cu128", index="https://x/cu128", files=(LockedFile(file=WHEEL, hash="sha256:aaaa1111bbbb2222"),)
+        label="cu128", index="https://x/cu128", files=(LockedFile(name=WHEEL, hash="sha256:aaaa1111bbbb2222"),)
     )
     gpulib = gpu["gpulib"]
-    assert gpulib.files == (LockedFile(**GPULIB[1]),)
+    assert gpulib.files == (LockedFile(name=GPULIB[1]["file"], hash=GPULIB[1]["hash"]),)
     assert gpulib.added == ("cuda-runtime",)  # compared with the entry without extras, not gpulib[fast]
     assert gpulib.dropped == ("cpu-extra",)
     assert gpulib.changed == ("shared-dep",)  # zlib-ng: the same line in another spelling is no change
@@ -140,7 +134,7 @@ def test_target_packages_give_the_label_its_files_and_its_dependency_changes() -
         == PDM_LOCK["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"]["cu12"]["dependencies"]
     )
 
-    cpu = target_packages(PDM_LOCK, {"cpu": {"gpulib": "cpu"}})["cpu"]["gpulib"]
+    cpu = target_packages(LockDocument.from_data(PDM_LOCK), {"cpu": {"gpulib": "cpu"}})["cpu"]["gpulib"]
     assert (cpu.dependencies, cpu.added, cpu.dropped, cpu.changed) == (None, (), (), ())
     assert cpu.to_dict() == {
         "label": "cpu",
@@ -154,7 +148,8 @@ def test_target_packages_give_the_label_its_files_and_its_dependency_changes() -
 
 
 def test_target_packages_of_a_label_the_lock_lacks_have_no_files() -> None:
-    assert target_packages(PDM_LOCK, {"amd": {"teamlib": "rocm", "nolib": "cpu"}, "none": {}}) == {
+    targets = {"amd": {"teamlib": "rocm", "nolib": "cpu"}, "none": {}}
+    assert target_packages(LockDocument.from_data(PDM_LOCK), targets) == {
         "amd": {"nolib": TargetPackage(label="cpu"), "teamlib": TargetPackage(label="rocm")},
         "none": {},
     }
@@ -182,14 +177,14 @@ def test_target_packages_of_a_pylock_compare_with_the_entry_s_pdm_dependencies()
         ],
         "tool": {"wheel-variants": {"schema": 1, "targets": {"gpu": {"packages": {"gpulib": "cu12"}}}}},
     }
-    got = target_packages(pylock, {"gpu": {"gpulib": "cu12"}})["gpu"]["gpulib"]
-    assert got.files == (LockedFile(file="gpulib-1.0-py3-none-any.whl", hash="sha256:g"),)
+    got = target_packages(LockDocument.from_data(pylock), {"gpu": {"gpulib": "cu12"}})["gpu"]["gpulib"]
+    assert got.files == (LockedFile(name="gpulib-1.0-py3-none-any.whl", hash="sha256:g", url=gpulib["url"]),)
     assert (got.added, got.dropped, got.changed) == (("cuda-runtime",), ("cpu-extra",), ())
 
 
 def _report(lock: dict[str, Any], matching: str) -> dict[str, Any]:
     labels = {name: body["packages"] for name, body in lock["metadata"]["wheel-variants"]["targets"].items()}
-    installs = target_packages(lock, labels)
+    installs = target_packages(LockDocument.from_data(lock), labels)
     return {
         name: {
             "packages": packages,

@@ -23,10 +23,13 @@ if TYPE_CHECKING:
     from pdm.models.candidates import Candidate
     from pdm.models.repositories import Package
     from pdm.project.lockfile.base import Lockfile
+    from unearth import Link
 
 __all__ = [
     "SUPPORTED",
     "add_to_record",
+    "cache_dependency_lines",
+    "cached_dependency_lines",
     "chain_core_classes",
     "check_pdm_version",
     "http_error_url",
@@ -160,11 +163,13 @@ def _http_client() -> bool:
 def _toml_access() -> bool:
     import pdm.project.toml_file as toml_file
 
-    # open_for_read/open_for_write since 2.26.2; before, TOMLBase kept the document in ``_data``.
-    if hasattr(getattr(toml_file, "TOMLFile", None), "open_for_read"):
-        return True
-    base = getattr(toml_file, "TOMLBase", None)
-    return base is not None and "_data" in base.__init__.__code__.co_names
+    # open_for_read/open_for_write since 2.26.2; before, TOMLBase. Both keep the parsed document
+    # in ``_data`` (what lock_data reads).
+    for name in ("TOMLFile", "TOMLBase"):
+        owner = getattr(toml_file, name, None)
+        if owner is not None and "_data" in owner.__init__.__code__.co_names:
+            return True
+    return False
 
 
 def _repository_config() -> bool:
@@ -370,6 +375,18 @@ def read_toml(file: Any) -> dict[str, Any]:
     return file._data.unwrap()  # type: ignore[no-any-return]
 
 
+def lock_data(lockfile: Lockfile) -> tuple[object, Mapping[str, Any]]:
+    """The lock PDM holds in memory, without the deep copy ``open_for_read()`` makes: an identity
+    token (a new object whenever PDM formats, reloads or sets the lock) and the plain data, which
+    the caller must not change.
+
+    Internal: ``TOMLFile._data``, a dict parsed by ``tomllib``, or a tomlkit document once opened
+    for writing (always one before PDM 2.26.2).
+    """
+    data = lockfile._data
+    return data, (data.unwrap() if hasattr(data, "unwrap") else data)
+
+
 def toml_for_write(file: Any) -> Any:
     """The tomlkit document that ``file.write()`` saves (edit it in place).
 
@@ -501,6 +518,31 @@ def link_keyed_info_cache(cache: Any) -> Any:
     if isinstance(cache, EmptyCandidateInfoCache):
         return cache
     return _link_keyed_info_cache_class()(cache.cache_file)
+
+
+def cached_dependency_lines(cache: Any, name: str, version: str, link: Link) -> list[str] | None:
+    """The dependency lines *cache* (:func:`link_keyed_info_cache`) holds for the file at *link*.
+
+    Internal: the cache stores ``(dependencies, requires_python, summary)`` per candidate.
+    """
+    try:
+        return list(cache.get(_link_candidate(name, version, link))[0])
+    except KeyError:
+        return None
+
+
+def cache_dependency_lines(
+    cache: Any, name: str, version: str, link: Link, lines: list[str], requires_python: str, summary: str
+) -> None:
+    """Store what :func:`cached_dependency_lines` reads (same internal tuple)."""
+    cache.set(_link_candidate(name, version, link), (lines, requires_python, summary))
+
+
+def _link_candidate(name: str, version: str, link: Link) -> Candidate:
+    from pdm.models.candidates import Candidate
+    from pdm.models.requirements import parse_requirement
+
+    return Candidate(parse_requirement(f"{name}=={version}"), name=name, version=version, link=link)
 
 
 @functools.cache

@@ -113,7 +113,7 @@ def check_project(project: Any, findings: Findings) -> None:
         return
     from ..lock.table import missing_variants
 
-    problems = missing_variants(read_toml(project.lockfile), plan)
+    problems = missing_variants(project.variants_lock(), plan)
     for line in problems:
         findings.problem(f"{path.name}: {line}", "run `pdm lock` on this machine (or declare it as a target)")
     if not problems:

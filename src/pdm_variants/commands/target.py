@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pdm.project import Project
 
-from .._pdm import read_toml
 
 __all__ = ["TARGETS_DIR", "add_target_arguments", "lock_report", "print_lock_report", "run_add_target"]
 
@@ -60,24 +59,18 @@ def lock_report(project: Project) -> dict[str, Any]:
     """The lock's view for this machine: per locked package the ranking of its locked labels, and
     per team target the labels it gets, whether this machine matches it and, per package, the
     label's files and dependency changes (``installs``, :func:`pdm_variants.commands.targetview.target_packages`)."""
-    from .._pdm import lockfile_path
     from ..lock.choice import choose_locked_label
-    from ..lock.pylock import as_lock_document
-    from ..lock.table import locked_records, locked_targets
-    from .targetview import locked_files, target_packages
+    from .targetview import target_packages
 
-    if not lockfile_path(project.lockfile).exists():
-        return {"packages": {}, "targets": {}}
-    document = read_toml(project.lockfile)
-    lock = as_lock_document(document)
-    files = locked_files(lock)
+    lock = project.variants_lock()  # type: ignore[attr-defined]
+    files = lock.files_by_package()
     supported = project.variant_wheels().supported  # type: ignore[attr-defined]
     spec = project.environment.spec
     packages: dict[str, Any] = {}
-    for name, record in sorted(locked_records(lock).items()):
+    for name, record in sorted(lock.records.items()):
         choice = choose_locked_label(
             record,
-            [(f.file, f.hash) for f in files.get(name, [])],
+            [(f.name, f.hash) for f in files.get(name, [])],
             supported,
             spec.markers_with_defaults(),
             lambda f: spec.wheel_compatibility(f) is not None,
@@ -88,8 +81,8 @@ def lock_report(project: Project) -> dict[str, Any]:
             "ranked": list(choice.ordered),
             "rejected": [{"label": label, "reason": reason} for label, reason in choice.rejected],
         }
-    labels = {target: dict(body.get("packages", {})) for target, body in sorted(locked_targets(lock).items())}
-    installs = target_packages(document, labels)
+    labels = {target: dict(body.get("packages", {})) for target, body in sorted(lock.targets.items())}
+    installs = target_packages(lock, labels)
     targets: dict[str, Any] = {}
     for target, chosen in labels.items():
         targets[target] = {

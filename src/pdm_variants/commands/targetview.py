@@ -22,35 +22,20 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wheel_variants.names import normalize_name
 
-__all__ = [
-    "LockedFile",
-    "TargetPackage",
-    "dependency_changes",
-    "locked_files",
-    "target_lines",
-    "target_packages",
-]
+if TYPE_CHECKING:
+    from ..lock.document import LockDocument, LockedFile
+
+__all__ = ["TargetPackage", "dependency_changes", "target_lines", "target_packages"]
 
 #: Filenames shown per package and target before the rest is counted.
 SHOWN_FILES = 3
 #: Hex digits of a hash shown where a filename alone does not tell two files apart.
 SHORT_HASH = 12
 _NAME = re.compile(r"\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LockedFile:
-    """One locked file: its name (from ``file``, or the last part of a static ``url``) and hash."""
-
-    file: str
-    hash: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"file": self.file, "hash": self.hash}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,45 +64,10 @@ class TargetPackage:
         }
 
 
-def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    from ..lock.pylock import as_lock_document  # a pylock.toml is read in the pdm.lock shape
-
-    packages = as_lock_document(document, with_dependencies=True).get("package", [])
-    return [
-        entry
-        for entry in (packages if isinstance(packages, list) else [])
-        if isinstance(entry, Mapping) and isinstance(entry.get("name"), str)
-    ]
-
-
-def _filename(item: Mapping[str, Any]) -> str:
-    return str(item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1].split("#", 1)[0])
-
-
-def locked_files(document: Mapping[str, Any]) -> dict[str, list[LockedFile]]:
-    """``{normalised name: [file]}`` of the lock's ``[[package]]`` entries (``pdm.lock`` entries
-    name a file by ``file``, or by ``url`` in a ``static_urls`` lock; ``pylock.toml`` is read
-    through :func:`pdm_variants.lock.pylock.as_lock_document`). Entries of one name with other
-    extras list the same files once."""
-    result: dict[str, list[LockedFile]] = {}
-    for entry in _entries(document):
-        files = result.setdefault(normalize_name(entry["name"]), [])
-        for item in entry.get("files", []) or []:
-            if isinstance(item, Mapping) and isinstance(item.get("hash"), str) and _filename(item):
-                locked = LockedFile(file=_filename(item), hash=item["hash"])
-                if locked not in files:
-                    files.append(locked)
-    return result
-
-
-def _entry_dependencies(document: Mapping[str, Any]) -> dict[str, list[str]]:
+def _entry_dependencies(lock: LockDocument) -> dict[str, list[str]]:
     """``{normalised name: dependency lines}`` of the entries without extras (the ones a label's
     own list replaces)."""
-    return {
-        normalize_name(entry["name"]): [str(line) for line in entry.get("dependencies", []) or []]
-        for entry in _entries(document)
-        if not entry.get("extras")
-    }
+    return {package.name: list(package.dependencies or ()) for package in lock.packages if not package.extras}
 
 
 def _names(lines: Iterable[str]) -> dict[str, set[str]]:
@@ -146,17 +96,16 @@ def dependency_changes(
 
 
 def target_packages(
-    document: Mapping[str, Any], targets: Mapping[str, Mapping[str, str]]
+    lock: LockDocument, targets: Mapping[str, Mapping[str, str]]
 ) -> dict[str, dict[str, TargetPackage]]:
     """What each target gets: per target of *targets* (``{target: {package: label}}``, each
     target's ``packages`` table), per package the label with its locked files and dependency
-    changes, from the lock *document* (``pdm.lock`` or ``pylock.toml``)."""
+    changes, from *lock*."""
     from ..lock.labeldeps import DEPENDENCIES_KEY
-    from ..lock.table import locked_records
 
-    records = locked_records(document)
-    files = locked_files(document)
-    entry_lines = _entry_dependencies(document)
+    records = lock.records
+    files = lock.files_by_package()
+    entry_lines = _entry_dependencies(lock)
     result: dict[str, dict[str, TargetPackage]] = {}
     for target, labels in targets.items():
         packages = result[target] = {}
@@ -175,7 +124,7 @@ def target_packages(
                 label=str(label),
                 index=index if isinstance(index, str) else None,
                 files=tuple(
-                    sorted((f for f in files.get(key, []) if f.hash in hashes), key=lambda f: (f.file, f.hash))
+                    sorted((f for f in files.get(key, []) if f.hash in hashes), key=lambda f: (f.name, f.hash))
                 ),
                 dependencies=own,
                 added=changes[0],

@@ -155,7 +155,7 @@ def _print_supported(project: Project, plan: VariantPlan | None, *, show_all: bo
 
     namespaces = None
     if not show_all:
-        locked = _locked_records(project)
+        locked = project.variants_lock().records  # type: ignore[attr-defined]
         if plan is None and not locked:
             return  # nothing is managed: no namespace is used, and nothing needs detecting
         namespaces = variant_namespaces(plan.selections if plan is not None else (), locked)
@@ -164,15 +164,6 @@ def _print_supported(project: Project, plan: VariantPlan | None, *, show_all: bo
     ui.echo(f"[bold]{escape(header)}[/]")
     for line in lines:
         ui.echo(escape(line))
-
-
-def _locked_records(project: Project) -> dict[str, Any]:
-    from .._pdm import lockfile_path, read_toml
-    from ..lock.table import locked_records
-
-    if not lockfile_path(project.lockfile).exists():
-        return {}
-    return locked_records(read_toml(project.lockfile))
 
 
 def _generate_uv_config(project: Project, options: argparse.Namespace) -> None:

@@ -39,13 +39,11 @@ def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[
     return result
 
 
-def adapt_locked_repository(project: Any, repository: LockedRepository, document: Mapping[str, Any]) -> None:
-    """Give *repository* (read from *document*) the chosen labels' dependencies, in place."""
+def adapt_locked_repository(project: Any, repository: LockedRepository, records: Mapping[str, Any]) -> None:
+    """Give *repository* the chosen labels' dependencies (from the lock's variant *records*), in place."""
     from .._pdm import with_mixin
     from ..lock.choice import choose_for_candidate
-    from ..lock.table import locked_records
 
-    records = locked_records(document)
     per_label = _label_dependencies(records)
     if not per_label:
         return

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from pdm.installers import BaseSynchronizer, InstallManager
     from pdm.models.candidates import Candidate
 
-from .._pdm import read_toml
 from ..lock.choice import PEP825
 
 __all__ = ["MARKER_FILE", "installed_label", "make_install_manager_class", "make_synchronizer_class"]
@@ -60,11 +59,9 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
 
         def __init__(self, environment: Any, *args: Any, **kwargs: Any) -> None:
             super().__init__(environment, *args, **kwargs)
-            from ..lock.table import locked_records, locked_targets
-
             project = environment.project
-            lock = read_toml(project.lockfile)
-            records = locked_records(lock)
+            lock = project.variants_lock()
+            records = lock.records
             #: ``{name: label}`` each managed package should have installed (None: a non-variant file).
             self._wv_expected: dict[str, str | None] = {}
             for key, candidate in self.requested_candidates.items():
@@ -75,7 +72,7 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
                     self._wv_expected[name] = label
                     _install_from_locked_index(project, name, label, record)
             if self._wv_expected:
-                _report_target(project, locked_targets(lock), self._wv_expected)
+                _report_target(project, lock.targets, self._wv_expected)
 
         def _should_update(self, dist: Distribution, can: Candidate) -> bool:
             name = can.req.key

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from pdm.models.requirements import Requirement
     from unearth import Link
 
+    from .document import LockDocument, LockedPackage
+
 __all__ = ["DEPENDENCIES_KEY", "lock_label_dependencies", "normalized_lines"]
 
 #: Inside ``variants.<label>``: the label's own dependency lines, when they differ from the entry's.
@@ -48,31 +50,34 @@ def normalized_lines(lines: Iterable[str]) -> list[str]:
 
 
 def _entry_key(entry: Mapping[str, Any]) -> str:
+    """A ``[[package]]`` table's key, as :attr:`LockedPackage.key` (for PDM's own new entries)."""
     extras = entry.get("extras") or []
     name = normalize_name(str(entry.get("name", "")))
     return f"{name}[{','.join(sorted(extras))}]" if extras else name
 
 
-def lock_label_dependencies(project: Any, document: MutableMapping[str, Any], packages: Mapping[str, Any]) -> None:
+def lock_label_dependencies(
+    project: Any, document: MutableMapping[str, Any], lock: LockDocument, packages: Mapping[str, Any]
+) -> None:
     """Record every locked label's differing dependencies in *packages* (the variant table's
-    ``packages``) and add what they need to *document* (the ``pdm.lock`` or ``pylock.toml`` being written)."""
+    ``packages``) and add what they need to *document* (the ``pdm.lock`` or ``pylock.toml`` being
+    written; *lock* is its reading)."""
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
     from wheel_variants.errors import VariantsError
 
     from .._pdm import pylock_package_tables
-    from .pylock import add_pylock_packages, as_lock_document, is_pylock, pylock_groups
+    from .pylock import add_pylock_packages, is_pylock, pylock_groups
 
-    view = as_lock_document(_plain(document), with_dependencies=True)  # a pylock.toml in pdm.lock's shape
-    entries = {_entry_key(e): e for e in view.get("package", []) if isinstance(e, Mapping)}
+    entries = {package.key: package for package in lock.packages}
     try:
         needs = _label_needs(project, entries, packages)
     except VariantsError as error:
         raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
     if not needs:
         return
-    strategies = set(view.get("metadata", {}).get("strategy", []))
+    strategies = set(lock.strategy)
     try:
         added = _resolve_needs(project, document, strategies, needs, entries)
     except _Conflict as conflict:
@@ -84,24 +89,29 @@ def lock_label_dependencies(project: Any, document: MutableMapping[str, Any], pa
         _add_entries(document, [_lock_entry(project, package, static=static, inherit=inherit) for package in added])
 
 
-_Need = tuple[Mapping[str, Any], str, str, list[str]]
+_Need = tuple["LockedPackage", str, str, list[str]]
 
 
-def _label_needs(project: Any, entries: Mapping[str, Mapping[str, Any]], packages: Mapping[str, Any]) -> list[_Need]:
+def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: Mapping[str, Any]) -> list[_Need]:
     """Set ``dependencies`` on every label that differs from its entry; per such label, the
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
     needs: list[_Need] = []
+    cache = None  # PDM's candidate-info cache, opened once (it parses its whole file)
     for name, record in packages.items():
         entry = entries.get(name)
         if entry is None:
             continue
-        locked = normalized_lines(entry.get("dependencies", []))
+        locked = normalized_lines(entry.dependencies or ())
         for label, body in record.get("variants", {}).items():
             body.pop(DEPENDENCIES_KEY, None)
-            link = _label_link(project, name, str(entry["version"]), record, label, entry)
+            link = _label_link(project, name, str(entry.version), record, label, entry)
             if link is None:
                 continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
-            own = _dependencies(project, name, str(entry["version"]), link)
+            if cache is None:
+                from .._pdm import link_keyed_info_cache
+
+                cache = link_keyed_info_cache(project.make_candidate_info_cache())
+            own = _dependencies(project, cache, name, str(entry.version), link)
             if own != locked:
                 body[DEPENDENCIES_KEY] = own
                 extra = [line for line in own if line not in locked]
@@ -115,7 +125,7 @@ class _Conflict(Exception):
 
 
 def _label_link(
-    project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: Mapping[str, Any]
+    project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: LockedPackage
 ) -> Link | None:
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
     from .._pdm import make_source
@@ -124,12 +134,7 @@ def _label_link(
 
     body = record["variants"][label]
     hashes = set(body.get("files", []))
-    filenames = sorted(
-        str(item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1])
-        for item in entry.get("files", [])
-        if isinstance(item, Mapping) and item.get("hash") in hashes
-    )
-    wheels = [filename for filename in filenames if filename.endswith(".whl")]
+    wheels = sorted(item.name for item in entry.files if item.hash in hashes and item.is_wheel)
     if not wheels:
         return None
     index = body.get("index")
@@ -140,26 +145,24 @@ def _label_link(
     return None
 
 
-def _dependencies(project: Any, name: str, version: str, link: Link) -> list[str]:
-    """The dependency lines of the wheel at *link*, cached per file (each is read once).
+def _dependencies(project: Any, cache: Any, name: str, version: str, link: Link) -> list[str]:
+    """The dependency lines of the wheel at *link*, cached per file in *cache* (each is read once).
 
     Read here, not through PDM's candidate preparation: that re-picks the best file for *this*
     machine when the link is a variant wheel of another label.
     """
-    from pdm.models.candidates import Candidate
-    from pdm.models.requirements import filter_requirements_with_extras, parse_requirement
+    from pdm.models.requirements import filter_requirements_with_extras
 
-    from .._pdm import link_keyed_info_cache
+    from .._pdm import cache_dependency_lines, cached_dependency_lines
 
-    candidate = Candidate(parse_requirement(f"{name}=={version}"), name=name, version=version, link=link)
-    cache = link_keyed_info_cache(project.make_candidate_info_cache())
-    try:
-        lines = list(cache.get(candidate)[0])
-    except KeyError:
+    lines = cached_dependency_lines(cache, name, version, link)
+    if lines is None:
         metadata = _wheel_metadata(project.environment.session, link)
         requirements = filter_requirements_with_extras(metadata.get_all("Requires-Dist") or [], ())
         lines = [requirement.as_line() for requirement in requirements]
-        cache.set(candidate, (lines, metadata.get("Requires-Python", ""), metadata.get("Summary", "")))
+        cache_dependency_lines(
+            cache, name, version, link, lines, metadata.get("Requires-Python", ""), metadata.get("Summary", "")
+        )
     return normalized_lines(lines)
 
 
@@ -204,7 +207,7 @@ def _resolve_needs(
     document: Mapping[str, Any],
     strategies: set[str],
     needs: list[_Need],
-    entries: Mapping[str, Mapping[str, Any]],
+    entries: Mapping[str, LockedPackage],
 ) -> list[Package]:
     """Resolve the labels' extra requirements against the lock's pins; the new packages to add."""
     from pdm.models.repositories.lock import LockedRepository
@@ -236,11 +239,11 @@ def _resolve_needs(
             pinned = entries.get(key)
             if pinned is None:
                 new.setdefault(key, package)
-            elif str(pinned.get("version")) != str(package.candidate.version):
+            elif str(pinned.version) != str(package.candidate.version):
                 who = wanted_by.get(key, "a variant")
                 raise _Conflict(
                     f"{who} needs {key} {package.candidate.version}, but the lock pins {key} "
-                    f"{pinned.get('version')} for every target; align the variants' requirements"
+                    f"{pinned.version} for every target; align the variants' requirements"
                 )
     return [new[key] for key in sorted(new)]
 
@@ -259,7 +262,7 @@ def _plain(document: Mapping[str, Any]) -> Mapping[str, Any]:
     return document.unwrap() if hasattr(document, "unwrap") else document
 
 
-def _requirement(line: str, entry: Mapping[str, Any]) -> Requirement:
+def _requirement(line: str, entry: LockedPackage) -> Requirement:
     """*line* as needed by *entry*'s package: its groups, and its marker joined with the line's."""
     import dataclasses
 
@@ -267,10 +270,10 @@ def _requirement(line: str, entry: Mapping[str, Any]) -> Requirement:
     from pdm.models.requirements import parse_line
 
     requirement = parse_line(line)
-    groups = [str(group) for group in entry.get("groups", ["default"])]
+    groups = list(entry.groups) or ["default"]
     marker = requirement.marker
-    if entry.get("marker"):
-        outer = get_marker(str(entry["marker"]))
+    if entry.marker:
+        outer = get_marker(entry.marker)
         marker = outer if marker is None else outer & marker
     return dataclasses.replace(requirement, groups=groups, marker=marker)
 

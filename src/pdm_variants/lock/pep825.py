@@ -12,29 +12,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from wheel_variants.packages import normalize_name
-
 from ..find.finder import split_label
 
 if TYPE_CHECKING:
     from ..find.finder import ReleaseVariants
+    from .document import LockedPackage
 
 __all__ = ["ORIGIN", "pep825_records"]
 
 ORIGIN = "pep825"
 
 
-def _locked_files(entry: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """``(filename, hash)`` of one ``[[package]]`` entry's files."""
-    files = []
-    for item in entry.get("files", []) or []:
-        if isinstance(item, Mapping) and isinstance(item.get("file"), str) and isinstance(item.get("hash"), str):
-            files.append((item["file"], item["hash"]))
-    return files
-
-
 def pep825_records(
-    packages: Iterable[Mapping[str, Any]],
+    packages: Iterable[LockedPackage],
     releases: Mapping[tuple[str, str], ReleaseVariants],
     previous: Mapping[str, Any],
 ) -> dict[str, dict[str, Any]]:
@@ -45,16 +35,15 @@ def pep825_records(
     e.g. with ``--update-reuse``, keeps its record while its files are still locked).
     """
     records: dict[str, dict[str, Any]] = {}
-    for entry in packages:
-        name, version = entry.get("name"), entry.get("version")
-        if not isinstance(name, str) or not isinstance(version, str):
+    for package in packages:
+        name, version = package.name, package.version
+        if version is None:
             continue
-        name = normalize_name(name)
         labelled: dict[str, list[str]] = {}
-        for filename, digest in _locked_files(entry):
-            split = split_label(filename)
+        for item in package.files:
+            split = split_label(item.name)
             if split is not None:
-                labelled.setdefault(split[1], []).append(digest)
+                labelled.setdefault(split[1], []).append(item.hash)
         if not labelled:
             continue
         release = releases.get((name, version))

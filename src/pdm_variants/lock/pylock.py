@@ -18,8 +18,8 @@ A top-level ``[tool.wheel-variants] schema = 1`` marks the layout; a team lock k
 per-target labels there too (``[tool.wheel-variants.targets.<name>]``, the ``targets`` table of
 :mod:`pdm_variants.lock.targets`). The files a team target adds (:func:`add_pylock_files`) are
 ordinary ``wheels`` (or ``sdist``) entries, written as PDM writes them: ``name``, ``url``,
-``hashes``. :func:`as_lock_document` turns a ``pylock.toml`` back into the ``pdm.lock`` shape
-that ``lockdata`` reads, so every reader of the lock works on both formats.
+``hashes``. :class:`pdm_variants.lock.document.LockDocument` reads a ``pylock.toml`` back through
+this module's readers, so every reader of the lock works on both formats.
 
 Per-label dependencies (:mod:`pdm_variants.lock.labeldeps`) are ``variants.<label>.dependencies`` in
 the tool table; they are compared with PDM's own list of the entry (``[packages.tool.pdm]
@@ -37,7 +37,9 @@ __all__ = [
     "VARIANTS_JSON_KEY",
     "add_pylock_files",
     "add_pylock_packages",
-    "as_lock_document",
+    "artifact_files",
+    "dependency_keys",
+    "pdm_table",
     "is_pylock",
     "pruned_variants_json",
     "pylock_artifact",
@@ -53,9 +55,10 @@ __all__ = [
 TOOL_KEY = "wheel-variants"
 #: The per-package table PEP 825 adds to ``pylock.toml`` (its "Integration with pylock.toml").
 VARIANTS_JSON_KEY = "variants-json"
-#: Inside a lockdata record's ``variants-json`` table: the merged PEP 825 document, if stored.
+#: Inside a variant record's ``variants-json`` table: the merged PEP 825 document, if stored.
 DOCUMENT_KEY = "document"
-#: In the top-level ``[tool.wheel-variants]`` table (and lockdata's): a team lock's labels per target.
+#: In the top-level ``[tool.wheel-variants]`` table (and ``[metadata.wheel-variants]``): a team
+#: lock's labels per target.
 TARGETS_KEY = "targets"
 
 
@@ -71,8 +74,8 @@ def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return [p for p in packages if isinstance(p, Mapping) and isinstance(p.get("name"), str)]
 
 
-def _artifact_files(entry: Mapping[str, Any]) -> list[dict[str, str]]:
-    """``{file, hash}`` (``hash`` as ``algo:value``) of every wheel and sdist of one ``[[packages]]`` entry."""
+def artifact_files(entry: Mapping[str, Any]) -> list[dict[str, str]]:
+    """``{file, hash, url?}`` (``hash`` as ``algo:value``) of every wheel and sdist of one ``[[packages]]`` entry."""
     artifacts = list(entry.get("wheels", []) or [])
     if isinstance(entry.get("sdist"), Mapping):
         artifacts.append(entry["sdist"])
@@ -82,9 +85,13 @@ def _artifact_files(entry: Mapping[str, Any]) -> list[dict[str, str]]:
         if not isinstance(table, Mapping):
             continue
         name = artifact.get("name") or str(artifact.get("url") or artifact.get("path") or "").rsplit("/", 1)[-1]
+        url = artifact.get("url")
         for algo, value in table.items():
             if isinstance(value, str):
-                files.append({"file": name, "hash": f"{algo}:{value}"} if name else {"hash": f"{algo}:{value}"})
+                item = {"file": name, "hash": f"{algo}:{value}"} if name else {"hash": f"{algo}:{value}"}
+                if isinstance(url, str):
+                    item["url"] = url
+                files.append(item)
     return files
 
 
@@ -122,7 +129,7 @@ def add_pylock_files(entry: MutableMapping[str, Any], files: list[dict[str, str]
     """
     import tomlkit
 
-    known = {item["hash"] for item in _artifact_files(entry)}
+    known = {item["hash"] for item in artifact_files(entry)}
     kept = []
     for item in files:
         if item["hash"] in known:
@@ -163,7 +170,7 @@ def pylock_targets(document: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
-    """``{name: lockdata record}`` read back from the ``[packages.tool.wheel-variants]`` tables
+    """``{name: variant record}`` read back from the ``[packages.tool.wheel-variants]`` tables
     (with ``[packages.variants-json]`` as ``variants-json.document``: the inverse of :func:`record_in_pylock`)."""
     from wheel_variants.packages import normalize_name
 
@@ -185,52 +192,17 @@ def pylock_package_records(document: Mapping[str, Any]) -> dict[str, Any]:
     return records
 
 
-def as_lock_document(document: Mapping[str, Any], *, with_dependencies: bool = False) -> Mapping[str, Any]:
-    """*document* in the ``pdm.lock`` shape ``lockdata`` reads; a ``pdm.lock`` is returned as is.
-
-    ``[[package]]`` gets each entry's name, version and files (``{file, hash}``);
-    ``[metadata.wheel-variants]`` the records of the ``[packages.tool.wheel-variants]`` tables and
-    the team targets of ``[tool.wheel-variants.targets]``. *with_dependencies* adds what the
-    per-label dependency pass compares and resolves with: per entry PDM's ``dependencies``
-    (``[packages.tool.pdm]``) and the ``groups`` and environment ``marker`` its ``marker`` holds
-    (:func:`split_pylock_marker`), and ``metadata.strategy`` (``[tool.pdm] strategy``).
-    """
-    if not is_pylock(document):
-        return document
-    from .table import KEY, SCHEMA
-
-    package = []
-    for entry in _entries(document):
-        item: dict[str, Any] = {"name": entry["name"], "files": _artifact_files(entry)}
-        if isinstance(entry.get("version"), str):
-            item["version"] = entry["version"]
-        if with_dependencies:
-            item.update(_dependency_keys(entry))
-        package.append(item)
-    records = pylock_package_records(document)
-    targets = pylock_targets(document)
-    table: dict[str, Any] = {"schema": SCHEMA, "packages": records}
-    if targets:
-        table[TARGETS_KEY] = targets
-    metadata: dict[str, Any] = {KEY: table} if records or targets else {}
-    if with_dependencies:
-        strategy = _pdm_table(document).get("strategy")
-        if isinstance(strategy, list):
-            metadata["strategy"] = [str(flag) for flag in strategy]
-    return {"metadata": metadata, "package": package}
-
-
-def _pdm_table(table: Mapping[str, Any]) -> Mapping[str, Any]:
+def pdm_table(table: Mapping[str, Any]) -> Mapping[str, Any]:
     """The ``[tool.pdm]`` table of *table* (the document or one ``[[packages]]`` entry), or ``{}``."""
     tool = table.get("tool")
     pdm = tool.get("pdm") if isinstance(tool, Mapping) else None
     return pdm if isinstance(pdm, Mapping) else {}
 
 
-def _dependency_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
+def dependency_keys(entry: Mapping[str, Any]) -> dict[str, Any]:
     """``dependencies``, ``groups`` and ``marker`` of one ``[[packages]]`` entry, as in ``pdm.lock``."""
     keys: dict[str, Any] = {}
-    dependencies = _pdm_table(entry).get("dependencies")
+    dependencies = pdm_table(entry).get("dependencies")
     if isinstance(dependencies, list):
         keys["dependencies"] = [str(line) for line in dependencies]
     if isinstance(entry.get("marker"), str):
@@ -332,7 +304,7 @@ def _variants_json_item(document: Mapping[str, Any]) -> Any:
 
 
 def record_in_pylock(document: Any, table: Mapping[str, Any] | None) -> None:
-    """Write *table* (``lockdata.lock_variants_table``'s result, or None) into the tomlkit
+    """Write *table* (``lock.table.lock_variants_table``'s result, or None) into the tomlkit
     ``pylock.toml`` *document*, replacing whatever the plugin wrote there before."""
     import tomlkit
 

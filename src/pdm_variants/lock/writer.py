@@ -1,7 +1,8 @@
 """Build ``[metadata.wheel-variants]`` for a lock being written: index variants, PEP 825 wheels, targets.
 
-Called by ``Project.write_lockfile`` on the document PDM is about to write (``pdm.lock`` or
-``pylock.toml``); see :mod:`pdm_variants.lock.table` for the shape.
+The one writer of the plugin's lock tables, called by ``Project.write_lockfile`` on the document
+PDM is about to write (``pdm.lock`` or ``pylock.toml``); see :mod:`pdm_variants.lock.table` for
+the shape.
 """
 
 from __future__ import annotations
@@ -11,12 +12,36 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..plan import VariantPlan
+    from .document import LockDocument
 
-__all__ = ["variants_table"]
+__all__ = ["write_variant_tables"]
+
+
+def write_variant_tables(
+    project: Any, document: MutableMapping[str, Any], previous: LockDocument, plan: VariantPlan | None
+) -> None:
+    """Replace the plugin's tables in *document* (the tomlkit ``pdm.lock`` or ``pylock.toml`` PDM is
+    about to write) with :func:`variants_table`'s."""
+    import tomlkit
+
+    from .pylock import is_pylock, record_in_pylock
+    from .table import KEY
+
+    table = variants_table(project, document, previous, plan)
+    if is_pylock(document):
+        record_in_pylock(document, table)
+        return
+    metadata = document.get("metadata")
+    if metadata is None:
+        return
+    if KEY in metadata:
+        del metadata[KEY]
+    if table is not None:
+        metadata[KEY] = tomlkit.item(table)
 
 
 def variants_table(
-    project: Any, document: MutableMapping[str, Any], previous: Mapping[str, Any], plan: VariantPlan | None
+    project: Any, document: MutableMapping[str, Any], previous: LockDocument, plan: VariantPlan | None
 ) -> dict[str, Any] | None:
     """The table for *document* (a tomlkit document; team targets may add locked files to it).
 
@@ -25,11 +50,10 @@ def variants_table(
     """
     from wheel_variants.config import TargetSpec
 
-    from .._pdm import lock_packages
+    from .document import LockDocument
     from .labeldeps import lock_label_dependencies
     from .pep825 import pep825_records
-    from .pylock import as_lock_document
-    from .table import SCHEMA, lock_variants_table, locked_records, shared_files
+    from .table import SCHEMA, lock_variants_table
     from .targets import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
@@ -42,22 +66,23 @@ def variants_table(
         for name, labels in add_target_files(project, document, [_fallback(plan)], required=False).items():
             added.setdefault(name, {}).update(labels)
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
-    table = lock_variants_table(plain, previous, plan) if plan is not None else None
+    lock = LockDocument.from_data(plain)  # the lock being written, read once, files of targets included
+    table = lock_variants_table(lock, previous, plan) if plan is not None else None
     table = table or {"schema": SCHEMA, "packages": {}}
     packages: dict[str, Any] = table["packages"]
-    shared = shared_files(plain)
+    shared = lock.shared_files()
     for name, labels in added.items():
         _set_labels(packages.setdefault(name, _new_record(plan, name)), labels, shared)
-    old = {**locked_records(previous), **locked_records(plain)}
-    entries = lock_packages(as_lock_document(plain))
-    for name, record in pep825_records(entries, project.variant_wheels().seen, old).items():
+    old = {**previous.records, **lock.records}
+    for name, record in pep825_records(lock.packages, project.variant_wheels().seen, old).items():
         packages.setdefault(name, record)
     if not packages:
         return None
     table["packages"] = dict(sorted(packages.items()))
-    lock_label_dependencies(project, document, table["packages"])
+    lock_label_dependencies(project, document, lock, table["packages"])
     if targets:
-        table["targets"] = target_records(targets, table, _files_by_package(entries))
+        files = {name: [(f.name, f.hash) for f in items] for name, items in lock.files_by_package().items()}
+        table["targets"] = target_records(targets, table, files)
     return table
 
 
@@ -99,15 +124,3 @@ def _set_labels(record: dict[str, Any], labels: Mapping[str, Any], shared: set[s
                 del variants[label]
     variants.update(labels)
     record["variants"] = dict(sorted(variants.items()))
-
-
-def _files_by_package(entries: list[Mapping[str, Any]]) -> dict[str, list[tuple[str, str]]]:
-    from wheel_variants.packages import normalize_name
-
-    files: dict[str, list[tuple[str, str]]] = {}
-    for entry in entries:
-        for item in entry.get("files", []) or []:
-            if isinstance(item, Mapping) and isinstance(item.get("hash"), str):
-                name = item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1]
-                files.setdefault(normalize_name(str(entry.get("name"))), []).append((name, item["hash"]))
-    return files
