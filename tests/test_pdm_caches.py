@@ -22,14 +22,10 @@ with warnings.catch_warnings():  # PDM reads a resource with the deprecated open
     from pdm.models.markers import EnvSpec
 from unearth import Link
 
-from pdm_variants._pdm import link_keyed_info_cache
-from pdm_variants.cache.wheels import (
-    BuildStore,
-    ContentPackageCache,
-    VariantWheelCache,
-    open_staging,
-    sweep_staging,
-)
+from pdm_variants._pdm.candidates import link_keyed_info_cache
+from pdm_variants.cache.packages import ContentPackageCache
+from pdm_variants.cache.wheels import VariantWheelCache, file_lock
+from wheel_variants.buildstore import BuildStore, open_staging, sweep_staging
 from wheel_variants.cachekeys import BuildKey
 from wheelmaker import make_wheel
 
@@ -101,16 +97,16 @@ def test_a_truncated_wheel_is_never_stored(tmp_path: Path) -> None:
     built.write_bytes(built.read_bytes()[:100])  # the backend died while writing
     assert cache.commit(SDIST) is None
     assert cache.get(SDIST, "flavour", SPEC) is None
-    assert BuildStore(tmp_path / "variants").entries() == []
+    assert BuildStore(tmp_path / "variants", file_lock).entries() == []
 
 
 def test_sweep_removes_staging_of_dead_owners_only(tmp_path: Path) -> None:
-    alive = open_staging(tmp_path)
-    dead = open_staging(tmp_path)
+    alive = open_staging(tmp_path, file_lock)
+    dead = open_staging(tmp_path, file_lock)
     (dead.directory / "half.whl").write_bytes(b"PK")
     dead.lock.release()  # what the OS does when the owner process is killed
 
-    assert sweep_staging(tmp_path) == 1
+    assert sweep_staging(tmp_path, file_lock) == 1
     assert alive.directory.is_dir()
     assert not dead.directory.exists()
     alive.discard()
@@ -122,7 +118,7 @@ def test_entries_are_listed_and_cleared_by_package_and_label(tmp_path: Path) -> 
         cache = _cache(tmp_path, label=label, cmake=f"-DFLAVOUR={label}")
         _build(cache, label)
         cache.commit(SDIST)
-    store = BuildStore(tmp_path / "variants")
+    store = BuildStore(tmp_path / "variants", file_lock)
     assert [(e.package, e.label) for e in store.entries()] == [("flavour", "cpu"), ("flavour", "cuda")]
     assert [e.label for e in store.entries("Flavour", "cuda")] == ["cuda"]
     assert store.entries("other") == []

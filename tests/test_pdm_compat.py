@@ -17,12 +17,9 @@ pytest.importorskip("pdm")
 # PDM itself uses importlib.resources.open_binary (deprecated) when its CLI modules load.
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
-from pdm_variants._pdm import (  # noqa: E402
-    lock_freshness_hook,
-    platform_marker_environment,
-    read_toml,
-    toml_for_write,
-)
+from pdm_variants._pdm.lockfile import read_toml, toml_for_write  # noqa: E402
+from pdm_variants._pdm.seams import lock_freshness_hook  # noqa: E402
+from pdm_variants._pdm.sources import platform_marker_environment  # noqa: E402
 
 TEXT = '[project]\nname = "app"\nrequires-python = ">=3.10"\ndependencies = ["llama-cpp-python"]\n'
 

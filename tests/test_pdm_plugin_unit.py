@@ -11,11 +11,13 @@ pdm = pytest.importorskip("pdm")
 # PDM itself uses importlib.resources.open_binary (deprecated) when its CLI modules load.
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
-from pdm_variants import _pdm, plugin  # noqa: E402
+from pdm_variants import plugin  # noqa: E402
+from pdm_variants._pdm import seams, sources  # noqa: E402
 from pdm_variants.lock.document import LockDocument  # noqa: E402
 from pdm_variants.lock.table import lock_variants_table, missing_variants  # noqa: E402
 from pdm_variants.plan import direct_dependency_names, make_plan, managed_packages  # noqa: E402
 from wheel_variants.catalog import load_packages  # noqa: E402
+from wheel_variants.distinfo import add_to_record  # noqa: E402
 from wheel_variants.supported import SupportedProperties  # noqa: E402
 
 CUDA = SupportedProperties.from_dict({"nvidia": {"cuda_version_lower_bound": ["12.4", "12.3"]}})
@@ -35,14 +37,14 @@ def _lock(*hashes: str) -> dict:
 def test_supported_pdm_versions() -> None:
     from pdm.__version__ import __version__
 
-    assert _pdm.check_pdm_version(__version__) is None
-    assert _pdm.check_pdm_version("2.26.0") is None
-    assert "not supported" in (_pdm.check_pdm_version("2.30.1") or "")
-    assert "not supported" in (_pdm.check_pdm_version("2.25.9") or "")
+    assert seams.check_pdm_version(__version__) is None
+    assert seams.check_pdm_version("2.26.0") is None
+    assert "not supported" in (seams.check_pdm_version("2.30.1") or "")
+    assert "not supported" in (seams.check_pdm_version("2.25.9") or "")
 
 
 def test_routes_are_pdm_sources() -> None:
-    source = _pdm.make_source("wv", "http://i/llama/cu124", ["llama-cpp-python"])
+    source = sources.make_source("wv", "http://i/llama/cu124", ["llama-cpp-python"])
     assert (source.name, source.url, source.include_packages) == ("wv", "http://i/llama/cu124", ["llama-cpp-python"])
     from pdm._types import RepositoryConfig
     from pdm.utils import filtered_sources
@@ -122,8 +124,8 @@ def test_add_to_record(tmp_path: Path) -> None:
     dist_info = tmp_path / "demo-1.dist-info"
     dist_info.mkdir()
     (dist_info / "RECORD").write_text("demo/__init__.py,sha256=x,1\ndemo-1.dist-info/RECORD,,\n")
-    _pdm.add_to_record(dist_info, "wheel-variant.json", b"{}\n")
-    _pdm.add_to_record(dist_info, "wheel-variant.json", b"{}\n")
+    add_to_record(dist_info, "wheel-variant.json", b"{}\n")
+    add_to_record(dist_info, "wheel-variant.json", b"{}\n")
     lines = (dist_info / "RECORD").read_text().splitlines()
     assert sum("wheel-variant.json" in line for line in lines) == 1
     assert (dist_info / "wheel-variant.json").read_bytes() == b"{}\n"

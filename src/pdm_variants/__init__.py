@@ -32,7 +32,7 @@ def plugin(core: Any) -> None:
     core._wheel_variants_loaded = True
     from pdm.__version__ import __version__
 
-    from ._pdm import check_pdm_version, missing_seams
+    from ._pdm.seams import check_pdm_version, missing_seams
 
     problem = check_pdm_version(__version__)
     if problem is None:
@@ -48,10 +48,10 @@ def plugin(core: Any) -> None:
 
         guard_variant_projects(core, problem)
         return
-    from ._pdm import chain_core_classes
+    from ._pdm.seams import chain_core_classes
     from .commands.variants import VariantsCommand
     from .find.repository import make_repository_class
-    from .install.synchronizer import make_install_manager_class
+    from .install.manager import make_install_manager_class
     from .project import make_project_class
 
     chain_core_classes(

@@ -38,11 +38,10 @@ if TYPE_CHECKING:
     from .lock.targets import TargetPlan
     from .plan import VariantPlan
 
-from ._pdm import lock_freshness_hook, read_toml, toml_for_write
+from ._pdm.lockfile import read_toml, toml_for_write
+from ._pdm.seams import lock_freshness_hook, variant_subclass
 
 __all__ = ["make_project_class"]
-
-MARK = "__wheel_variants__"
 
 
 def _tool_table(project: Any) -> Mapping[str, Any] | None:
@@ -72,7 +71,7 @@ def _require_use_time_seams() -> None:
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
-    from ._pdm import USE_TIME_SEAMS, missing_seams
+    from ._pdm.seams import USE_TIME_SEAMS, missing_seams
 
     missing = [what for what in missing_seams() if what in USE_TIME_SEAMS]
     if missing:
@@ -93,8 +92,6 @@ class VariantsProject:
     """The variant behaviour of PDM's ``Project``, as a mixin placed before PDM's class (see
     :func:`make_project_class`); every method defers to PDM when the project uses no variants."""
 
-    __wheel_variants__ = True
-
     # -- the plan -----------------------------------------------------------------------
 
     def variants_plan(self) -> VariantPlan | None:
@@ -108,7 +105,7 @@ class VariantsProject:
 
         pyproject = read_toml(self.pyproject)
         declared = direct_dependency_names(pyproject)
-        locked = self.variants_lock().names()
+        locked = self._variants_locked_names()
         table = _tool_table(self)
         problems = _tool_table_problems(table) if table else []
         if problems:  # a misspelled key ('pakages', 'targts') would otherwise be ignored in silence
@@ -133,14 +130,14 @@ class VariantsProject:
         if wheels is None:
             from .find.finder import VariantWheels
 
-            wheels = VariantWheels(_detect_supported, lambda: self.variants_lock().records)
+            wheels = VariantWheels(_detect_supported, lambda: self._variants_saved_lock().records)
             self.__dict__["_wv_wheels"] = wheels
         return wheels  # type: ignore[no-any-return]
 
     def variants_lock(self) -> LockDocument:
         """The lock as the plugin reads it (:mod:`pdm_variants.lock.document`), read once for each
         lock PDM holds: again only after PDM formats or reloads the lock, never per package."""
-        from ._pdm import lock_data
+        from ._pdm.lockfile import lock_data
 
         token, data = lock_data(self.lockfile)
         cached = self.__dict__.get("_wv_lock")
@@ -149,6 +146,23 @@ class VariantsProject:
 
             cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data))
         return cached[1]  # type: ignore[no-any-return]
+
+    def _variants_saved_lock(self) -> LockDocument:
+        """:meth:`variants_lock` once the lock file exists; an empty one while a first lock is
+        being made (its packages are not locked yet)."""
+        from ._pdm.lockfile import lockfile_path
+
+        if lockfile_path(self.lockfile).exists():
+            return self.variants_lock()
+        from .lock.document import LockDocument
+
+        return LockDocument()
+
+    def _variants_locked_names(self) -> set[str]:
+        """The locked packages the plan manages besides the declared ones. A catalog package that
+        arrives as a dependency in a first lock is not among them (it was resolved from the
+        ordinary sources; the next lock routes it)."""
+        return self._variants_saved_lock().names()
 
     def _variants_lock_used(self) -> bool:
         """Whether the lock holds the plugin's tables (variant records or team targets)."""
@@ -196,7 +210,7 @@ class VariantsProject:
         plan = self.variants_plan()
         if plan is None:
             return sources
-        from ._pdm import make_source, sdist_sources
+        from ._pdm.sources import make_source, sdist_sources
 
         routes = self._variants_routes(plan)
         wheels = self.variant_wheels()
@@ -303,7 +317,7 @@ class VariantsProject:
         """Whether the lock file on disk (the lock before this write) holds the plugin's tables;
         PDM has dropped them from the document it is about to write. A substring test: plain
         projects pay no TOML parse for it."""
-        from ._pdm import lockfile_path
+        from ._pdm.lockfile import lockfile_path
         from .lock.table import KEY
 
         path = lockfile_path(self.lockfile)
@@ -313,7 +327,7 @@ class VariantsProject:
         """Write the plugin's tables into the lock document PDM is about to write."""
         from pdm.compat import tomllib
 
-        from ._pdm import lockfile_path
+        from ._pdm.lockfile import lockfile_path
         from .lock.document import LockDocument
         from .lock.writer import write_variant_tables
 
@@ -370,7 +384,7 @@ class VariantsProject:
             )
 
     def get_environment(self) -> BaseEnvironment:
-        from ._pdm import wrap_get_finder
+        from ._pdm.finder import wrap_get_finder
         from .find.finder import adapt_finder
 
         environment: BaseEnvironment = super().get_environment()
@@ -413,7 +427,7 @@ class VariantsProject:
         if self.variants_plan() is None:
             packages: PackageCache = super().package_cache
             return packages
-        from .cache.wheels import content_package_cache
+        from .cache.packages import content_package_cache
 
         return content_package_cache(self)
 
@@ -421,20 +435,16 @@ class VariantsProject:
         info: CandidateInfoCache = super().make_candidate_info_cache()
         if self.variants_plan() is None:
             return info
-        from ._pdm import link_keyed_info_cache
+        from ._pdm.candidates import link_keyed_info_cache
 
         return link_keyed_info_cache(info)  # type: ignore[no-any-return]
 
 
 def make_project_class(base: type[Project]) -> type[Project]:
     """Subclass *base* (whatever ``core.project_class`` is now), so other plugins still chain."""
-    if getattr(base, MARK, False):
-        return base
-    mixins: tuple[type, ...] = (VariantsProject,)
     if lock_freshness_hook(base) == "is_lockfile_hash_match":  # PDM < 2.28.1
-        mixins = (VariantsProject, HashMatchFreshness)
-    name = f"Variants{base.__name__}"
-    return type(name, (*mixins, base), {"__module__": __name__, "__qualname__": name})
+        return variant_subclass(base, VariantsProject, HashMatchFreshness)
+    return variant_subclass(base, VariantsProject)
 
 
 class HashMatchFreshness:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import InvalidFilenameError, InvalidLabelError, located
+from .errors import InvalidFilenameError, InvalidLabelError, VariantsError, located
 
-__all__ = ["NULL_LABEL", "WheelFilename", "is_dots_label", "validate_label"]
+__all__ = ["NULL_LABEL", "WheelFilename", "is_dots_label", "split_label", "validate_label"]
 
 NULL_LABEL = "null"
 
@@ -127,6 +127,27 @@ class WheelFilename:
 
     def __str__(self) -> str:
         return self.filename
+
+
+def split_label(filename: str) -> tuple[str, str] | None:
+    """``(base filename, label)`` of a PEP 825 variant wheel's *filename*; None for anything else,
+    a malformed labelled name included (hosts then judge it as the plain file name it is not).
+
+    Cheap for the common case (a plain wheel or an sdist): no parsing unless the part count
+    says a label may be there. Hosts call it for every link of an index page.
+    """
+    if not filename.endswith(".whl"):
+        return None
+    parts = filename[:-4].split("-")
+    if not (len(parts) == 7 or (len(parts) == 6 and not parts[2][:1].isdigit())):
+        return None
+    try:
+        parsed = WheelFilename.parse(filename)
+    except VariantsError:
+        return None
+    if parsed.label is None:
+        return None
+    return parsed.base_filename, parsed.label
 
 
 def _check_version(filename: str, version: str) -> None:

@@ -38,9 +38,12 @@ _SIGNATURES = ("RECORD.jws", "RECORD.p7s")
 
 
 def record_hash(data: bytes) -> str:
-    """The RECORD hash field: ``sha256=`` + urlsafe base64 without padding (PEP 376/427)."""
-    digest = hashlib.sha256(data).digest()
-    return "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+    """The RECORD hash field of *data*: ``sha256=`` + urlsafe base64 without padding (PEP 376/427)."""
+    return _record_field(hashlib.sha256(data).digest())
+
+
+def _record_field(sha256_digest: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(sha256_digest).rstrip(b"=").decode("ascii")
 
 
 def find_dist_info(names: list[str], wheel: WheelFilename, source: str) -> str:
@@ -152,8 +155,7 @@ def _copy_member(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipI
             digest.update(chunk)
             size += len(chunk)
             out.write(chunk)
-    encoded = base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")
-    return info.filename, f"sha256={encoded}", str(size)
+    return info.filename, _record_field(digest.digest()), str(size)
 
 
 def _clone_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pdm.project import Project
 
-    from ..cache.wheels import BuildStore
+    from wheel_variants.buildstore import BuildStore
 
 __all__ = ["add_cache_arguments", "run_cache_command"]
 
@@ -25,9 +25,11 @@ def add_cache_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _store(project: Project) -> BuildStore:
-    from ..cache.wheels import STORE_DIR, BuildStore
+    from wheel_variants.buildstore import BuildStore
 
-    return BuildStore(project.cache("wheels") / STORE_DIR)
+    from ..cache.wheels import STORE_DIR, file_lock
+
+    return BuildStore(project.cache("wheels") / STORE_DIR, file_lock)
 
 
 def _size(size: int) -> str:

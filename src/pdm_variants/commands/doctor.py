@@ -40,7 +40,8 @@ def check_tools(core: Any, findings: Findings) -> None:
 
     from wheel_variants import __version__ as ours
 
-    from .._pdm import SEAMS, check_pdm_version, http_module, missing_seams
+    from .._pdm.http import http_module
+    from .._pdm.seams import SEAMS, check_pdm_version, missing_seams
 
     try:
         client = http_module().__name__
@@ -83,7 +84,7 @@ def check_detection(findings: Findings) -> None:
 def check_project(project: Any, findings: Findings) -> None:
     from pdm.exceptions import PdmUsageError
 
-    from .._pdm import lockfile_path, read_toml
+    from .._pdm.lockfile import lockfile_path, read_toml
 
     if getattr(project.core, "_wheel_variants_off", None) or not hasattr(project, "variants_plan"):
         return

@@ -31,8 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from wheel_variants.errors import VariantsError
-from wheel_variants.filename import WheelFilename, is_dots_label
+from wheel_variants.filename import WheelFilename, is_dots_label, split_label
 from wheel_variants.names import normalize_name
+
+from .._pdm.finder import FinderSeams
 
 if TYPE_CHECKING:
     from unearth import Link, PackageFinder
@@ -42,31 +44,11 @@ if TYPE_CHECKING:
     from wheel_variants.ordering import Ordering
     from wheel_variants.supported import SupportedProperties
 
-__all__ = ["ReleaseVariants", "VariantWheels", "adapt_finder", "split_label"]
+__all__ = ["ReleaseVariants", "VariantWheels", "adapt_finder"]
 
 logger = logging.getLogger("unearth")
 
 VARIANTS_JSON_SUFFIX = "-variants.json"
-
-
-def split_label(filename: str) -> tuple[str, str] | None:
-    """``(base filename, label)`` of a PEP 825 variant wheel; None for anything else.
-
-    Cheap for the common case (a plain wheel or an sdist): no parsing unless the part count
-    says a label may be there. A malformed labelled name is logged and treated as no wheel.
-    """
-    if not filename.endswith(".whl"):
-        return None
-    parts = filename[:-4].split("-")
-    if not (len(parts) == 7 or (len(parts) == 6 and not parts[2][:1].isdigit())):
-        return None
-    try:
-        parsed = WheelFilename.parse(filename)
-    except VariantsError as error:
-        logger.debug("Skipping variant wheel %s: %s", filename, error)
-        return None
-    assert parsed.label is not None
-    return parsed.base_filename, parsed.label
 
 
 def _variants_json_version(filename: str, canonical_name: str) -> str | None:
@@ -184,20 +166,23 @@ class _VariantEvaluator:
         return None if package is None else dataclasses.replace(package, link=link)
 
 
-class _VariantFinder:
-    """The finder mixin; see the module docstring."""
+class _VariantFinder(FinderSeams):
+    """The finder mixin; see the module docstring. PDM's internals it overrides are in
+    :class:`pdm_variants._pdm.finder.FinderSeams`, which calls the ``wv_*`` methods."""
 
     _wv_context: VariantWheels
     _wv_ranks: dict[str, int | None]
     _wv_keep_all: bool
 
     def build_evaluator(self, package_name: str, allow_yanked: bool = False) -> Evaluator:
-        from .._pdm import with_mixin
+        from .._pdm.seams import with_mixin
 
         evaluator = super().build_evaluator(package_name, allow_yanked)  # type: ignore[misc]
         return with_mixin(evaluator, _VariantEvaluator)  # type: ignore[no-any-return]
 
-    def _evaluate_links(self, links: Iterable[Link], evaluator: Evaluator) -> Iterable[Package]:
+    def wv_links(self, links: Iterable[Link], evaluator: Evaluator) -> tuple[list[Link], dict[str, Link]]:
+        """One source's links without its variants JSON files (``{version: link}``, returned
+        beside them) and without wheels whose label is only dots."""
         canonical = normalize_name(evaluator.package_name)
         json_links: dict[str, Link] = {}
         others: list[Link] = []
@@ -207,9 +192,15 @@ class _VariantFinder:
                 json_links[version] = link
             elif not self._wv_skip_dots_label(link, canonical):
                 others.append(link)
-        packages = list(super()._evaluate_links(others, evaluator))  # type: ignore[misc]
+        return others, json_links
+
+    def wv_packages(self, packages: list[Package], evaluator: Evaluator, json_links: dict[str, Link]) -> list[Package]:
+        """The evaluated *packages* of one source, its variant wheels judged by the release's
+        variants JSON (from *json_links*, else the lock's record): unknown labels and, except
+        while collecting files to lock, labels this machine does not support are left out."""
         if not any(split_label(p.link.filename) for p in packages):
             return packages
+        canonical = normalize_name(evaluator.package_name)
         kept = []
         for package in packages:
             split = split_label(package.link.filename)
@@ -256,40 +247,23 @@ class _VariantFinder:
 
             raise PdmUsageError(escape(f"wheel-variants: {error}")) from None
 
-    def _find_packages(self, package_name: str, allow_yanked: bool = False) -> Iterable[Package]:
-        # An index-variant package is routed to its variant's index alone, which usually holds
-        # wheels only. Its sdists from the ordinary sources join in, for the versions that index
-        # has (all versions when it has none), ranked below every wheel: built with the variant's
-        # build settings when no wheel fits this Python or platform.
-        packages = super()._find_packages(package_name, allow_yanked)  # type: ignore[misc]
-        fallback = self._wv_context.sdist_sources.get(normalize_name(package_name))
-        if not fallback:
-            return packages  # type: ignore[no-any-return]
-        packages = list(packages)
-        versions = {package.version for package in packages}
-        routed = self.sources  # type: ignore[has-type]
-        self.sources = fallback
-        try:
-            sdists = [
-                package
-                for package in super()._find_packages(package_name, allow_yanked)  # type: ignore[misc]
-                if not package.link.is_wheel and (not versions or package.version in versions)
-            ]
-        finally:
-            self.sources = routed
-        return sorted([*packages, *sdists], key=self._sort_key, reverse=True)
+    def wv_sdist_sources(self, package_name: str) -> list[dict[str, str]]:
+        """An index-variant package is routed to its variant's index alone, which usually holds
+        wheels only. Its sdists from the ordinary sources join in, for the versions that index has
+        (all versions when it has none), ranked below every wheel: built with the variant's build
+        settings when no wheel fits this Python or platform."""
+        return self._wv_context.sdist_sources.get(normalize_name(package_name)) or []
 
-    def _sort_key(self, package: Package) -> tuple[Any, ...]:
-        # PDM's key is (-yanked, prefer_binary, version, tag compatibility, build tag); the
-        # variant preference goes right after the version: it beats tags (PEP 825 rationale).
-        key: tuple[Any, ...] = super()._sort_key(package)  # type: ignore[misc]
+    def wv_preference(self, package: Package) -> tuple[tuple[int, int], Any] | None:
+        """A variant wheel's place in PEP 825 order (unsupported labels, kept only for the lock,
+        last) and its base file name's tag compatibility; None for any other file."""
         split = split_label(package.link.filename)
         if split is None:
-            return (*key[:3], (0, 0), *key[3:])
+            return None
         rank = self._wv_ranks.get(package.link.url)
         preference = (1, -rank) if rank is not None else (-1, 0)
         compatibility = self.env_spec.wheel_compatibility(split[0]) or (-1, -1, -1, -1)  # type: ignore[attr-defined]
-        return (*key[:3], preference, compatibility, *key[4:])
+        return preference, compatibility
 
     def find_matches(self, *args: Any, **kwargs: Any) -> list[Package]:
         # PDM collects the files it locks here: keep every label whose tags fit (eagerly, since
@@ -347,7 +321,7 @@ def _variant_json_problem(path: Path, link: Link) -> str | None:
 
 def adapt_finder(finder: PackageFinder, context: VariantWheels) -> PackageFinder:
     """Give *finder* (a ``PDMPackageFinder``) the variant behaviour, in place."""
-    from .._pdm import with_mixin
+    from .._pdm.seams import with_mixin
 
     adapted = with_mixin(finder, _VariantFinder)
     adapted._wv_context = context

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .._pdm.seams import variant_subclass
+
 if TYPE_CHECKING:
     from pdm.models.candidates import Candidate
     from pdm.models.repositories import BaseRepository
     from pdm.models.requirements import Requirement
 
-__all__ = ["make_repository_class", "unreachable_index_message"]
-
-MARK = "__wheel_variants__"
+__all__ = ["VariantsRepository", "make_repository_class", "unreachable_index_message"]
 
 
 def unreachable_index_message(name: str, label: str, url: str, error: object) -> str:
@@ -35,50 +35,47 @@ def unreachable_index_message(name: str, label: str, url: str, error: object) ->
     )
 
 
+class VariantsRepository:
+    """The variant behaviour of PDM's repository, as a mixin placed before PDM's class."""
+
+    def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
+        from .._pdm.http import http_errors
+
+        project = self.environment.project  # type: ignore[attr-defined]
+        refusal = self._wv_refusals().get(requirement.key or "") if _by_name(requirement, project) else None
+        if refusal is not None:
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            raise PdmUsageError(escape(refusal))
+        try:
+            return super().find_candidates(requirement, *args, **kwargs)  # type: ignore[no-any-return]
+        except http_errors() as error:
+            name = requirement.key
+            route = _route(project, name)
+            if route is None or name is None:
+                raise
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            raise PdmUsageError(escape(unreachable_index_message(name, *route, error))) from None
+
+    def _wv_refusals(self) -> dict[str, str]:
+        """``{package: message}`` for the managed packages that must not be resolved here (once
+        per plan, not per requirement)."""
+        project = self.environment.project
+        plan = project.variants_plan()
+        memo: tuple[Any, dict[str, str]] | None = self.__dict__.get("_wv_refusals_memo")
+        if memo is None or memo[0] is not plan:
+            names = plan.names if plan is not None else ()
+            memo = (plan, {name: message for name in names if (message := project.variants_refusal(name))})
+            self.__dict__["_wv_refusals_memo"] = memo
+        return memo[1]
+
+
 def make_repository_class(base: type[BaseRepository]) -> type[BaseRepository]:
     """Subclass *base* (whatever ``core.repository_class`` is now)."""
-    if getattr(base, MARK, False):
-        return base
-
-    class VariantsRepository(base):  # type: ignore[valid-type,misc]
-        __wheel_variants__ = True
-
-        def find_candidates(self, requirement: Requirement, *args: Any, **kwargs: Any) -> Iterable[Candidate]:
-            from .._pdm import http_errors
-
-            project = self.environment.project
-            refusal = self._wv_refusals().get(requirement.key or "") if _by_name(requirement, project) else None
-            if refusal is not None:
-                from pdm.exceptions import PdmUsageError
-                from rich.markup import escape
-
-                raise PdmUsageError(escape(refusal))
-            try:
-                return super().find_candidates(requirement, *args, **kwargs)  # type: ignore[no-any-return]
-            except http_errors() as error:
-                name = requirement.key
-                route = _route(project, name)
-                if route is None or name is None:
-                    raise
-                from pdm.exceptions import PdmUsageError
-                from rich.markup import escape
-
-                raise PdmUsageError(escape(unreachable_index_message(name, *route, error))) from None
-
-        def _wv_refusals(self) -> dict[str, str]:
-            """``{package: message}`` for the managed packages that must not be resolved here (once
-            per plan, not per requirement)."""
-            project = self.environment.project
-            plan = project.variants_plan()
-            memo: tuple[Any, dict[str, str]] | None = self.__dict__.get("_wv_refusals_memo")
-            if memo is None or memo[0] is not plan:
-                names = plan.names if plan is not None else ()
-                memo = (plan, {name: message for name in names if (message := project.variants_refusal(name))})
-                self.__dict__["_wv_refusals_memo"] = memo
-            return memo[1]
-
-    VariantsRepository.__name__ = VariantsRepository.__qualname__ = f"Variants{base.__name__}"
-    return VariantsRepository
+    return variant_subclass(base, VariantsRepository)
 
 
 def _by_name(requirement: Requirement, project: Any) -> bool:

@@ -1,7 +1,7 @@
 """Fetch a release's ``*-variants.json`` for the finder: bounded, timed, checked against the page.
 
 * An ``http(s)`` body is streamed (past an HTTP cache layer that would buffer it whole:
-  :func:`pdm_variants._pdm.stream_get`) and refused as soon as it passes
+  :func:`pdm_variants._pdm.http.stream_get`) and refused as soon as it passes
   :data:`~wheel_variants.jsonload.MAX_JSON_BYTES`, or once :data:`FETCH_DEADLINE_S` seconds have
   gone by in all (a body that trickles in forever); each read also has PDM's ``request_timeout``.
 * A ``file://`` link must be a regular file, read with the same limit (a FIFO or ``/dev/zero`` is
@@ -94,7 +94,7 @@ def fetch_variants_json(
             return read_regular_file(link.file_path, MAX_JSON_BYTES, url)
         except OSError as error:
             raise VariantsError(f"{url}: cannot read variants JSON ({error.strerror or error})") from None
-    from .._pdm import http_errors, stream_get
+    from .._pdm.http import http_errors, stream_get
 
     started = clock()
     try:

@@ -41,7 +41,7 @@ def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[
 
 def adapt_locked_repository(project: Any, repository: LockedRepository, records: Mapping[str, Any]) -> None:
     """Give *repository* the chosen labels' dependencies (from the lock's variant *records*), in place."""
-    from .._pdm import with_mixin
+    from .._pdm.seams import with_mixin
     from ..lock.choice import choose_for_candidate
 
     per_label = _label_dependencies(records)

@@ -76,25 +76,26 @@ def _one_line(error: object) -> str:
 
 
 def _locked_names(candidate: Candidate) -> list[tuple[str, str]]:
-    from .._pdm import locked_file_names
+    from .._pdm.candidates import locked_file_names
 
     return locked_file_names(candidate)
 
 
 def _index_urls(project: Any, key: str) -> list[str]:
-    from pdm.utils import filtered_sources
+    from .._pdm.sources import package_sources
 
-    return [str(source.url) for source in filtered_sources(project.sources, key) if source.url]
+    return [str(source.url) for source in package_sources(project.sources, key) if source.url]
 
 
 def _listed_files(environment: Any, project: Any, key: str, version: str | None) -> dict[str, str | None] | None:
     """``{filename: "algo:value" or None}`` the index lists now for *key* at *version*; None when
     the index cannot be asked (the caller then reports the files as missing)."""
     from pdm.exceptions import PdmException
-    from pdm.utils import filtered_sources
     from unearth.errors import UnpackError
 
-    sources = filtered_sources(project.sources, key)
+    from .._pdm.sources import package_sources
+
+    sources = package_sources(project.sources, key)
     try:
         with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
             packages = list(finder.find_all_packages(key, allow_yanked=True))
@@ -121,7 +122,7 @@ def fetch_locked_files(
     from rich.markup import escape
     from unearth.errors import HashMismatchError, UnpackError
 
-    from .._pdm import http_error_url, http_errors
+    from .._pdm.http import http_error_url, http_errors
 
     project = environment.project
     for candidate in candidates:

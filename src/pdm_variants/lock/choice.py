@@ -15,6 +15,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .table import PEP825_ORIGIN
+
 if TYPE_CHECKING:
     from wheel_variants.supported import SupportedProperties
 
@@ -26,8 +28,6 @@ __all__ = [
     "describe_supported",
     "locked_namespaces",
 ]
-
-PEP825 = "pep825"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +68,13 @@ def choose_locked_label(
     """
     from packaging.markers import Marker
 
+    from wheel_variants.filename import split_label
     from wheel_variants.ordering import order_variants
     from wheel_variants.variant import Variant
 
-    from ..find.finder import split_label
-
     rejected: list[tuple[str, str]] = []
     eligible = []
-    index_variants = record.get("origin") != PEP825
+    index_variants = record.get("origin") != PEP825_ORIGIN
     for label, body in _variants(record).items():
         if index_variants and not body.get("files"):
             rejected.append((label, "no file of it is locked"))
@@ -111,7 +110,7 @@ def choose_for_candidate(
     record: Mapping[str, Any], candidate: Any, supported: SupportedProperties, spec: Any
 ) -> LockedChoice:
     """:func:`choose_locked_label` for a locked PDM candidate on the environment *spec* (an ``EnvSpec``)."""
-    from .._pdm import locked_file_names
+    from .._pdm.candidates import locked_file_names
 
     return choose_locked_label(
         record,

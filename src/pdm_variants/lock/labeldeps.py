@@ -29,7 +29,6 @@ from wheel_variants.names import normalize_name
 if TYPE_CHECKING:
     from email.message import Message
 
-    from pdm.models.candidates import Candidate
     from pdm.models.repositories import Package
     from pdm.models.requirements import Requirement
     from unearth import Link
@@ -67,7 +66,7 @@ def lock_label_dependencies(
 
     from wheel_variants.errors import VariantsError
 
-    from .._pdm import pylock_package_tables
+    from .._pdm.candidates import pdm_lock_entry, pylock_package_tables
     from .pylock import add_pylock_packages, is_pylock, pylock_groups
 
     entries = {package.key: package for package in lock.packages}
@@ -86,7 +85,7 @@ def lock_label_dependencies(
         add_pylock_packages(document, pylock_package_tables(project, added, pylock_groups(document)))
     else:
         static, inherit = "static_urls" in strategies, "inherit_metadata" in strategies
-        _add_entries(document, [_lock_entry(project, package, static=static, inherit=inherit) for package in added])
+        _add_entries(document, [pdm_lock_entry(project, package, static=static, inherit=inherit) for package in added])
 
 
 _Need = tuple["LockedPackage", str, str, list[str]]
@@ -108,7 +107,7 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
             if link is None:
                 continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
             if cache is None:
-                from .._pdm import link_keyed_info_cache
+                from .._pdm.candidates import link_keyed_info_cache
 
                 cache = link_keyed_info_cache(project.make_candidate_info_cache())
             own = _dependencies(project, cache, name, str(entry.version), link)
@@ -128,7 +127,7 @@ def _label_link(
     project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: LockedPackage
 ) -> Link | None:
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
-    from .._pdm import make_source
+    from .._pdm.sources import make_source
     from ..plan import source_name
     from .targets import release_links
 
@@ -153,7 +152,7 @@ def _dependencies(project: Any, cache: Any, name: str, version: str, link: Link)
     """
     from pdm.models.requirements import filter_requirements_with_extras
 
-    from .._pdm import cache_dependency_lines, cached_dependency_lines
+    from .._pdm.candidates import cache_dependency_lines, cached_dependency_lines
 
     lines = cached_dependency_lines(cache, name, version, link)
     if lines is None:
@@ -177,7 +176,7 @@ def _wheel_metadata(session: Any, link: Link) -> Message:
 
     from wheel_variants.errors import VariantsError
 
-    from .._pdm import http_errors
+    from .._pdm.http import http_errors
 
     url = link.url_without_fragment
     try:
@@ -276,27 +275,3 @@ def _requirement(line: str, entry: LockedPackage) -> Requirement:
         outer = get_marker(entry.marker)
         marker = outer if marker is None else outer & marker
     return dataclasses.replace(requirement, groups=groups, marker=marker)
-
-
-def _lock_entry(project: Any, package: Package, *, static: bool, inherit: bool) -> Any:
-    """A ``[[package]]`` entry for *package* in the shape (and TOML layout) PDM writes."""
-    import tomlkit
-    from pdm.formats.base import make_array, make_inline_table
-
-    candidate: Candidate = package.candidate
-    entry = tomlkit.table()
-    entry.update(candidate.as_lockfile_entry(project.root))
-    entry["summary"] = package.summary or ""
-    if inherit:
-        entry["groups"] = sorted(candidate.req.groups, key=lambda group: (group != "default", group))
-        if candidate.req.marker is not None:
-            entry["marker"] = str(candidate.req.marker)
-    if package.dependencies:
-        entry["dependencies"] = make_array(sorted(package.dependencies), True)
-    rows = {}
-    for item in candidate.hashes:
-        row = {"url": item["url"], "hash": item["hash"]} if static else {"file": item["file"], "hash": item["hash"]}
-        rows[tuple(row.values())] = make_inline_table(row)
-    if rows:
-        entry["files"] = make_array([rows[key] for key in sorted(rows)], True)
-    return entry

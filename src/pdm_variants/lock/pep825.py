@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..find.finder import split_label
+from wheel_variants.filename import split_label
+
+from .table import PEP825_ORIGIN
 
 if TYPE_CHECKING:
     from ..find.finder import ReleaseVariants
     from .document import LockedPackage
 
-__all__ = ["ORIGIN", "pep825_records"]
-
-ORIGIN = "pep825"
+__all__ = ["pep825_records"]
 
 
 def pep825_records(
@@ -66,7 +66,7 @@ def _record(release: ReleaseVariants, labelled: Mapping[str, list[str]]) -> dict
     document = release.metadata.to_dict()
     document["variants"] = {label: document["variants"][label] for label in variants}
     return {
-        "origin": ORIGIN,
+        "origin": PEP825_ORIGIN,
         "version": release.version,
         "variants-json": {"url": release.url, "hash": release.hash, "document": document},
         "variants": variants,
@@ -74,7 +74,7 @@ def _record(release: ReleaseVariants, labelled: Mapping[str, list[str]]) -> dict
 
 
 def _still_locked(record: object, version: str, labelled: Mapping[str, list[str]]) -> bool:
-    if not isinstance(record, Mapping) or record.get("origin") != ORIGIN or record.get("version") != version:
+    if not isinstance(record, Mapping) or record.get("origin") != PEP825_ORIGIN or record.get("version") != version:
         return False
     recorded = record.get("variants")
     return isinstance(recorded, Mapping) and set(labelled) <= set(recorded)

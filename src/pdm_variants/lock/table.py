@@ -29,10 +29,12 @@ if TYPE_CHECKING:
     from ..plan import VariantPlan
     from .document import LockDocument
 
-__all__ = ["KEY", "SCHEMA", "lock_variants_table", "missing_variants"]
+__all__ = ["KEY", "PEP825_ORIGIN", "SCHEMA", "lock_variants_table", "missing_variants"]
 
 KEY = "wheel-variants"
 SCHEMA = 1
+#: A record's ``origin`` for PEP 825 variant wheels (index variants name their declaration instead).
+PEP825_ORIGIN = "pep825"
 
 
 def lock_variants_table(lock: LockDocument, previous: LockDocument, plan: VariantPlan) -> dict[str, Any] | None:

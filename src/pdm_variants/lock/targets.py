@@ -47,7 +47,7 @@ def read_targets(project: Any, plan: VariantPlan | None) -> list[TargetPlan]:
     from wheel_variants.config import find_pyproject, read_config
     from wheel_variants.targets import load_target
 
-    from .._pdm import platform_marker_environment
+    from .._pdm.sources import platform_marker_environment
     from ..plan import make_plan
 
     config: VariantsConfig = read_config(find_pyproject(project.root))
@@ -131,7 +131,7 @@ def _variant_record(variant: IndexVariant) -> dict[str, Any]:
 
 def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -> list[dict[str, str]]:
     """``{url, file, hash}`` of *name* == *version* on *variant*'s index (all platforms)."""
-    from .._pdm import make_source
+    from .._pdm.sources import make_source
     from ..plan import source_name
 
     environment = project.environment
