@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,24 +124,6 @@ def test_a_local_variants_json_must_be_a_regular_file_read_with_the_limit(tmp_pa
 # -- a real PDM session and finder -------------------------------------------------------------
 
 
-@pytest.fixture
-def session(index_server: IndexServer, tmp_path: Path) -> Iterator[Any]:
-    """PDM's own HTTP client for the index, with its HTTP cache on (as in ``pdm lock``)."""
-    from pdm._types import RepositoryConfig
-    from pdm.models.session import PDMPyPIClient
-
-    source = RepositoryConfig(config_prefix="pypi", name="test", url=index_server.index_url("simple"))
-    cache = tmp_path / "http-cache"
-    cache.mkdir()
-    with warnings.catch_warnings():  # httpx on a machine whose CA bundle is set by path (REQUESTS_CA_BUNDLE)
-        warnings.filterwarnings("ignore", "`verify=<str>` is deprecated", DeprecationWarning)
-        client = PDMPyPIClient(sources=[source], cache_dir=cache, timeout=15)
-    try:
-        yield client
-    finally:
-        client.close()
-
-
 def _finder(session: Any, server: IndexServer, wheels: Any) -> Any:
     from pdm.models.finder import PDMPackageFinder
     from pdm.models.markers import EnvSpec
@@ -160,7 +141,7 @@ def _endless() -> Iterator[bytes]:
 
 
 def test_an_endless_variants_json_fails_at_the_limit_without_reading_on(
-    session: Any, index_server: IndexServer, tmp_path: Path
+    pdm_session: Any, index_server: IndexServer, tmp_path: Path
 ) -> None:
     from unearth import Link
 
@@ -174,7 +155,7 @@ def test_an_endless_variants_json_fails_at_the_limit_without_reading_on(
 
     started = time.monotonic()
     with pytest.raises(InputLimitError) as caught:
-        _wheels().release(session, NAME, VERSION, Link(url))
+        _wheels().release(pdm_session, NAME, VERSION, Link(url))
     assert str(caught.value) == f"{url}: more than {MAX_JSON_BYTES} bytes; refusing it (limit {MAX_JSON_BYTES} bytes)"
     assert time.monotonic() - started < 30
     time.sleep(0.2)  # the server notices the closed connection
@@ -182,7 +163,7 @@ def test_an_endless_variants_json_fails_at_the_limit_without_reading_on(
 
 
 def test_a_variants_json_that_never_finishes_arriving_fails_at_the_deadline(
-    session: Any, index_server: IndexServer, tmp_path: Path
+    pdm_session: Any, index_server: IndexServer, tmp_path: Path
 ) -> None:
     from unearth import Link
 
@@ -195,10 +176,10 @@ def test_a_variants_json_that_never_finishes_arriving_fails_at_the_deadline(
     ticks = iter(range(1000))  # a clock that moves one second per chunk
     url = f"{index_server.url}{path}"
     with pytest.raises(InputLimitError, match=r"still arriving after 5 seconds; refusing it$"):
-        fetch_variants_json(session, Link(url), deadline_s=5, clock=lambda: float(next(ticks)))
+        fetch_variants_json(pdm_session, Link(url), deadline_s=5, clock=lambda: float(next(ticks)))
 
 
-def test_an_unreachable_variants_json_is_one_line(session: Any, index_server: IndexServer) -> None:
+def test_an_unreachable_variants_json_is_one_line(pdm_session: Any, index_server: IndexServer) -> None:
     from unearth import Link
 
     from pdm_variants.find.variantsjson import fetch_variants_json
@@ -206,14 +187,14 @@ def test_an_unreachable_variants_json_is_one_line(session: Any, index_server: In
 
     url = f"{index_server.index_url('simple')}/gpu-demo/{JSON_FILE}"
     with pytest.raises(VariantsError) as caught:
-        fetch_variants_json(session, Link(url))
+        fetch_variants_json(pdm_session, Link(url))
     message = str(caught.value)
     assert message.startswith(f"{url}: cannot fetch variants JSON (")
     assert "404 Not Found" in message and "\n" not in message
 
 
 def test_a_dots_label_wheel_is_skipped_with_one_warning_and_the_release_kept(
-    session: Any, index_server: IndexServer, tmp_path: Path
+    pdm_session: Any, index_server: IndexServer, tmp_path: Path
 ) -> None:
     from wheel_variants.filename import WheelFilename
 
@@ -222,7 +203,7 @@ def test_a_dots_label_wheel_is_skipped_with_one_warning_and_the_release_kept(
     assert WheelFilename.parse(dotted).label == "..."
     index_server.add("simple", *make_variant_release(tmp_path / "dist", NAME, VERSION, ["cu126", "...", "null"]))
     wheels = _wheels()
-    finder = _finder(session, index_server, wheels)
+    finder = _finder(pdm_session, index_server, wheels)
 
     found = [package.link.filename for package in finder.find_matches(NAME)]
     assert found == ["gpu_demo-1.0.0-py3-none-any-cu126.whl", "gpu_demo-1.0.0-py3-none-any-null.whl"]
@@ -235,12 +216,14 @@ def test_a_dots_label_wheel_is_skipped_with_one_warning_and_the_release_kept(
     assert wheels.take_warnings() == []
 
 
-def test_a_mislabelled_wheel_is_deleted_and_refused(session: Any, index_server: IndexServer, tmp_path: Path) -> None:
+def test_a_mislabelled_wheel_is_deleted_and_refused(
+    pdm_session: Any, index_server: IndexServer, tmp_path: Path
+) -> None:
     from pdm.exceptions import PdmUsageError
 
     release = make_variant_release(tmp_path / "dist", NAME, VERSION, ["cu126", "cu128"], contents_of={"cu126": "cu128"})
     index_server.add("simple", *release)
-    finder = _finder(session, index_server, _wheels())
+    finder = _finder(pdm_session, index_server, _wheels())
     (package,) = [p for p in finder.find_matches(NAME) if p.link.filename.endswith("-cu126.whl")]
 
     build, download = tmp_path / "build", tmp_path / "download"
