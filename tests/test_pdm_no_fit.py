@@ -13,6 +13,7 @@ different contents; the module reports its backend). The default index also serv
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -104,6 +105,32 @@ def test_a_lock_made_on_a_gpu_machine_installs_anywhere(tmp_path: Path, indexes:
     runner.pdm("sync", env=runner.machine("ci", CPU_ONLY))  # CI, no GPU: the fallback
     assert _backend(runner) == "cpu"
     assert (runner.project / "pdm.lock").read_bytes() == lock_bytes
+
+
+def _installed_marker(runner: PdmRunner) -> dict[str, object]:
+    """What the installed gpulib's ``wheel-variant.json`` records."""
+    text = runner.run_python(
+        "import importlib.metadata as m; print(m.distribution('gpulib').read_text('wheel-variant.json'))"
+    )
+    return json.loads(text)
+
+
+def test_on_a_stale_lock_the_installed_label_is_the_synchronizers_locked_choice(
+    tmp_path: Path, indexes: IndexServer
+) -> None:
+    # One source of truth: the label the marker records, the files installed and the index they
+    # came from are the synchronizer's choice from the lock, not this machine's best variant today.
+    runner = _project(tmp_path, indexes, ["cu126", "cu128", "cpu"])
+    runner.pdm("lock", env=runner.machine("cuda-12.8", _cuda("12.8")))
+    runner.pdm("sync", env=runner.machine("cuda-12.6", _cuda("12.6")))  # its best, cu126, is not locked
+
+    assert _backend(runner) == "cpu"
+    assert _installed_marker(runner) == {"label": "cpu", "index": indexes.index_url("gpu/cpu"), "properties": []}
+    assert not any("/gpu/cu126/" in path for path in indexes.requests)  # cu126's index was never asked
+
+    runner.pdm("sync", env=runner.machine("cuda-12.8", _cuda("12.8")))  # a machine the lock was made on
+    assert _backend(runner) == "cu128"
+    assert _installed_marker(runner)["label"] == "cu128"
 
 
 def test_a_package_no_variant_fits_is_not_taken_from_other_sources(tmp_path: Path, indexes: IndexServer) -> None:
