@@ -7,7 +7,7 @@ verified on (2.26.0, 2.29.3, 2.29.4).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "cache_dependency_lines",
+    "file_name",
     "pdm_lock_entry",
     "cached_dependency_lines",
     "filter_hashes",
@@ -36,12 +37,17 @@ def filter_hashes(candidate: Candidate, keep: frozenset[str]) -> int:
     return len(candidate.hashes)
 
 
+def file_name(item: Mapping[str, Any]) -> str:
+    """The file name of a locked file: a ``pdm.lock`` ``files`` entry or a candidate's ``FileHash``,
+    which have ``file`` or, in a ``static_urls`` lock, ``url``."""
+    return str(item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1].split("#", 1)[0])
+
+
 def locked_file_names(candidate: Candidate) -> list[tuple[str, str]]:
-    """``(filename, hash)`` of a locked candidate's files. Internal: ``FileHash`` has ``file``
-    or, in a ``static_urls`` lock, ``url``."""
+    """``(filename, hash)`` of a locked candidate's files (Internal: ``Candidate.hashes``)."""
     files = []
     for entry in candidate.hashes:
-        name = entry.get("file") or entry.get("url", "").rsplit("/", 1)[-1].split("#", 1)[0]
+        name = file_name(entry)
         if name and entry.get("hash"):
             files.append((name, entry["hash"]))
     return files

@@ -17,14 +17,10 @@ from typing import Any
 
 from wheel_variants.names import normalize_name
 
+from .._pdm.candidates import file_name
 from .table import KEY
 
-__all__ = ["LockDocument", "LockedFile", "LockedPackage", "file_name"]
-
-
-def file_name(item: Mapping[str, Any]) -> str:
-    """The file name of a lock's file entry: its ``file``, else the last part of its ``url``."""
-    return str(item.get("file") or str(item.get("url", "")).rsplit("/", 1)[-1].split("#", 1)[0])
+__all__ = ["LockDocument", "LockedFile", "LockedPackage"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
