@@ -33,14 +33,16 @@ def test_a_missing_seam_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_http_errors_are_the_session_clients_own() -> None:
     from pdm.models import session
 
-    module = _pdm.http_module()
+    from pdm_variants._pdm import http
+
+    module = http.http_module()
     assert module is getattr(session, module.__name__)
-    assert _pdm.http_errors() == (module.HTTPError,)
+    assert http.http_errors() == (module.HTTPError,)
     request = module.Request("GET", "http://127.0.0.1:1/x")
     error = module.ConnectError("refused", request=request)
-    assert isinstance(error, _pdm.http_errors())
-    assert _pdm.http_error_url(error) == "http://127.0.0.1:1/x"
-    assert _pdm.http_error_url(module.HTTPError("no request")) is None
+    assert isinstance(error, http.http_errors())
+    assert http.http_error_url(error) == "http://127.0.0.1:1/x"
+    assert http.http_error_url(module.HTTPError("no request")) is None
 
 
 class _FakeUI:

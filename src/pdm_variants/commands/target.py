@@ -63,6 +63,8 @@ def lock_report(project: Project) -> dict[str, Any]:
     from .targetview import target_packages
 
     lock = project.variants_lock()  # type: ignore[attr-defined]
+    if not (lock.records or lock.targets):
+        return {"packages": {}, "targets": {}}  # nothing to rank: no need to ask the environment
     files = lock.files_by_package()
     supported = project.variant_wheels().supported  # type: ignore[attr-defined]
     spec = project.environment.spec
