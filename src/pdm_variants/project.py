@@ -286,7 +286,7 @@ class VariantsProject:
         if self._variants_lock_used():
             from .install.lockedrepo import adapt_locked_repository
 
-            adapt_locked_repository(self, repository, self.variants_lock().records)
+            adapt_locked_repository(repository, self.variants_lock().records, lambda: self.variant_wheels().supported)
         return repository
 
     def write_lockfile(self, *args: Any, **kwargs: Any) -> None:

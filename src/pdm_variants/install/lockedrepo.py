@@ -17,11 +17,13 @@ A lock without per-label dependencies is returned untouched, before any detectio
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pdm.models.repositories import LockedRepository, Package
+
+    from wheel_variants.supported import SupportedProperties
 
 __all__ = ["adapt_locked_repository", "reachable_keys"]
 
@@ -39,8 +41,11 @@ def _label_dependencies(records: Mapping[str, Any]) -> dict[str, dict[str, list[
     return result
 
 
-def adapt_locked_repository(project: Any, repository: LockedRepository, records: Mapping[str, Any]) -> None:
-    """Give *repository* the chosen labels' dependencies (from the lock's variant *records*), in place."""
+def adapt_locked_repository(
+    repository: LockedRepository, records: Mapping[str, Any], supported: Callable[[], SupportedProperties]
+) -> None:
+    """Give *repository* the chosen labels' dependencies (from the lock's variant *records*, for a
+    machine that *supported* returns, asked only when a label declares its own), in place."""
     from .._pdm.seams import with_mixin
     from ..lock.choice import choose_for_candidate
 
@@ -48,13 +53,13 @@ def adapt_locked_repository(project: Any, repository: LockedRepository, records:
     if not per_label:
         return
     spec = repository.env_spec
-    supported = project.variant_wheels().supported
+    machine = supported()
     for key, package in list(repository.packages.items()):
         requirement = package.candidate.req
         labels = per_label.get(requirement.key or "")
         if not labels or requirement.extras:
             continue
-        choice = choose_for_candidate(records[requirement.key or ""], package.candidate, supported, spec)
+        choice = choose_for_candidate(records[requirement.key or ""], package.candidate, machine, spec)
         if choice.label in labels:
             repository.packages[key] = dataclasses.replace(package, dependencies=labels[choice.label])
     with_mixin(repository, _ReachableOnly)

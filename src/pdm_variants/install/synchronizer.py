@@ -11,6 +11,7 @@ this machine installs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
 
     from pdm.installers import BaseSynchronizer
     from pdm.models.candidates import Candidate
+    from pdm.models.markers import EnvSpec
+    from pdm.termui import UI
+
+    from wheel_variants.supported import SupportedProperties
 
 from .._pdm.install import SynchronizerSeams
 from .._pdm.seams import variant_subclass
@@ -42,11 +47,12 @@ class VariantsSynchronizer(SynchronizerSeams):
             name = candidate.req.key or key
             record = records.get(name)
             if record is not None and candidate.hashes:
-                label = _restrict_to_locked_choice(project, environment, candidate, record)
+                supported = project.variant_wheels().supported  # detection runs once, on first need
+                label = _restrict_to_locked_choice(supported, environment.spec, candidate, record)
                 self._wv_expected[name] = label
                 _install_from_locked_index(project, name, label, record)
         if self._wv_expected:
-            _report_target(project, lock.targets, self._wv_expected)
+            _report_target(project.core.ui, lock.targets, self._wv_expected)
 
     def wv_must_reinstall(self, dist: Distribution, can: Candidate) -> bool:
         """Another variant than the locked choice is installed (PDM compares versions only)."""
@@ -72,16 +78,18 @@ def make_synchronizer_class(base: type[BaseSynchronizer]) -> type[BaseSynchroniz
     return variant_subclass(base, VariantsSynchronizer)
 
 
-def _restrict_to_locked_choice(project: Any, environment: Any, candidate: Candidate, record: Any) -> str | None:
-    """Keep only the locked files this machine may install (see ``lockchoice``); return the label."""
+def _restrict_to_locked_choice(
+    supported: SupportedProperties, spec: EnvSpec, candidate: Candidate, record: Mapping[str, Any]
+) -> str | None:
+    """Keep only the locked files a machine that *supported* on environment *spec* may install
+    (see :mod:`pdm_variants.lock.choice`); return the label."""
     from pdm.exceptions import PdmUsageError
     from rich.markup import escape
 
     from .._pdm.candidates import filter_hashes
     from ..lock.choice import choose_for_candidate, describe_locked, describe_supported, locked_namespaces
 
-    supported = project.variant_wheels().supported
-    choice = choose_for_candidate(record, candidate, supported, environment.spec)
+    choice = choose_for_candidate(record, candidate, supported, spec)
     if not filter_hashes(candidate, choice.allowed):
         machine = describe_supported(supported, locked_namespaces(record))
         raise PdmUsageError(
@@ -118,7 +126,7 @@ def _install_from_locked_index(project: Any, name: str, label: str | None, recor
         )
 
 
-def _report_target(project: Any, targets: Any, expected: dict[str, str | None]) -> None:
+def _report_target(ui: UI, targets: Mapping[str, Mapping[str, Any]], expected: dict[str, str | None]) -> None:
     """Say which declared target of the lock this machine matches (same label for every package)."""
     if not targets:
         return
@@ -127,7 +135,6 @@ def _report_target(project: Any, targets: Any, expected: dict[str, str | None]) 
         for name, body in targets.items()
         if all(body.get("packages", {}).get(package, label) == label for package, label in expected.items())
     ]
-    ui = project.core.ui
     if matched:
         ui.echo(f"wheel-variants: this machine matches target {', '.join(matched)}", err=True)
     else:
