@@ -1,14 +1,18 @@
-"""The ``Project`` subclass: PDM's public ``Project`` methods, adapted to variant selection.
+"""The ``Project`` mixin: PDM's public ``Project`` methods, adapted to variant selection.
 
+* ``variants_plan`` is this machine's plan and ``variants_lock`` the lock PDM holds, read once
+  into a :class:`~pdm_variants.lock.document.LockDocument`; every room reads these two;
 * ``get_sources`` routes each managed package exclusively to its chosen variant's index;
-* ``write_lockfile`` re-adds ``[metadata.wheel-variants]`` (PDM rebuilds the lock from scratch);
+* ``write_lockfile`` re-adds the plugin's tables (PDM rebuilds the lock from scratch), through
+  :mod:`pdm_variants.lock.writer`;
 * ``get_locked_repository`` gives managed packages the dependencies of the label installed here
-  (``lockedrepo``);
+  (:mod:`pdm_variants.install.lockedrepo`);
 * ``is_lockfile_fresh`` also needs the variant this machine selects to be locked;
-* ``get_synchronizer`` installs the chosen variant's files and reinstalls on a variant switch;
+* ``get_synchronizer`` installs the locked variant's files and reinstalls on a variant switch
+  (:mod:`pdm_variants.install.synchronizer`);
 * ``get_environment`` applies the chosen variants' build settings (source builds);
 * ``make_wheel_cache``, ``package_cache`` and ``make_candidate_info_cache`` key built wheels on
-  label and build settings, unpacked wheels on content, metadata on its file (``caches``);
+  label and build settings, unpacked wheels on content, metadata on its file (:mod:`pdm_variants.cache`);
 * ``get_resolver`` / ``get_synchronizer`` refuse ``use_uv`` (it ignores per-package routing).
 
 Without a managed package every method defers to PDM unchanged.
@@ -301,13 +305,9 @@ class VariantsProject:
     def _variants_warn_unrouted(self, plan: VariantPlan | None) -> None:
         """A catalog package that only arrives as a dependency is not known before resolution,
         so this lock took it from the ordinary sources: say so (the next lock routes it)."""
-        from wheel_variants.catalog import catalog_document
-        from wheel_variants.names import normalize_name
+        from .lock.writer import unrouted_catalog_packages
 
-        names = self.variants_lock().names()
-        catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
-        unrouted = (names & catalog) - (plan.names if plan else set())
-        for name in sorted(unrouted):
+        for name in unrouted_catalog_packages(self.variants_lock(), plan):
             self.core.ui.warn(
                 f"wheel-variants: {name} came in as a dependency and was locked from the ordinary sources; "
                 "run `pdm lock` again to route it to its variant's index"
@@ -325,20 +325,12 @@ class VariantsProject:
 
     def _variants_record(self, plan: VariantPlan | None) -> None:
         """Write the plugin's tables into the lock document PDM is about to write."""
-        from pdm.compat import tomllib
-
         from ._pdm.lockfile import lockfile_path
         from .lock.document import LockDocument
         from .lock.writer import write_variant_tables
 
-        previous: Mapping[str, Any] = {}
-        path = lockfile_path(self.lockfile)
-        if path.exists():
-            try:
-                previous = tomllib.loads(path.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError:
-                previous = {}  # PDM reports a broken lock itself
-        write_variant_tables(self, toml_for_write(self.lockfile), LockDocument.from_data(previous), plan)
+        previous = LockDocument.read(lockfile_path(self.lockfile))
+        write_variant_tables(self, toml_for_write(self.lockfile), previous, plan)
 
     def is_lockfile_fresh(self) -> bool:
         fresh: bool = super().is_lockfile_fresh()

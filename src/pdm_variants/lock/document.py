@@ -11,8 +11,10 @@ is the file format, :mod:`pdm_variants.lock.table`); only well-formed entries ge
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from wheel_variants.names import normalize_name
@@ -94,6 +96,21 @@ class LockDocument:
             strategy=tuple(str(flag) for flag in strategy) if isinstance(strategy, list) else (),
         )
 
+    @classmethod
+    def read(cls, path: Path) -> LockDocument:
+        """The lock file at *path* as it is on disk; empty when there is none or it is broken
+        (PDM reports a broken lock itself)."""
+        from pdm.compat import tomllib  # tomllib, or tomli before Python 3.11
+
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return cls()
+        try:
+            return cls.from_data(tomllib.loads(text))
+        except tomllib.TOMLDecodeError:
+            return cls()
+
     def names(self) -> set[str]:
         """The normalised names of every locked package."""
         return {package.name for package in self.packages}
@@ -144,9 +161,11 @@ def _entries(value: object) -> list[Mapping[str, Any]]:
 
 
 def _mappings(value: object) -> dict[str, Mapping[str, Any]]:
+    """The tables of *value* (the plugin's records or targets), copied: the lock data may be the
+    document PDM holds, which must not change under it (the copies are small: managed packages only)."""
     if not isinstance(value, Mapping):
         return {}
-    return {str(name): body for name, body in value.items() if isinstance(body, Mapping)}
+    return {str(name): copy.deepcopy(body) for name, body in value.items() if isinstance(body, Mapping)}
 
 
 def _strings(value: object) -> tuple[str, ...]:
