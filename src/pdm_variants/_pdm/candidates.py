@@ -6,8 +6,9 @@ verified on (2.26.0, 2.29.3, 2.29.4).
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -17,13 +18,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "cache_dependency_lines",
-    "file_name",
-    "pdm_lock_entry",
     "cached_dependency_lines",
+    "file_name",
     "filter_hashes",
     "link_keyed_info_cache",
     "locked_file_names",
+    "pdm_lock_entry",
     "pylock_package_tables",
+    "writes_deferred",
 ]
 
 
@@ -102,6 +104,24 @@ def cache_dependency_lines(
     cache.set(_link_candidate(name, version, link), (lines, requires_python, summary))
 
 
+@contextlib.contextmanager
+def writes_deferred(cache: Any) -> Iterator[None]:
+    """Within the block, *cache* (:func:`link_keyed_info_cache`) keeps new entries in memory and
+    writes them once at its end: PDM's cache re-reads, merges and rewrites its whole file on every
+    entry, which grows with the square of the labels locked. Internal: ``CandidateInfoCache._write_cache``."""
+    if not hasattr(cache, "_wv_deferred"):  # --no-cache: nothing is written
+        yield
+        return
+    cache._wv_deferred = True
+    try:
+        yield
+    finally:
+        cache._wv_deferred = False
+        if cache._wv_dirty:
+            cache._wv_dirty = False
+            cache._write_cache()
+
+
 def _link_candidate(name: str, version: str, link: Link) -> Candidate:
     from pdm.models.candidates import Candidate
     from pdm.models.requirements import parse_requirement
@@ -120,6 +140,10 @@ def _link_keyed_info_cache_class() -> type:
     from wheel_variants.fileio import atomic_write_text
 
     class LinkKeyedCandidateInfoCache(CandidateInfoCache):
+        #: While true, writes wait for :func:`writes_deferred` to end (one write for many entries).
+        _wv_deferred = False
+        _wv_dirty = False
+
         @classmethod
         def _get_key(cls, obj: Candidate) -> str:
             base: str = super()._get_key(obj)
@@ -130,6 +154,9 @@ def _link_keyed_info_cache_class() -> type:
             return metadata_key(base, link.url_without_fragment, file_hash)
 
         def _write_cache(self) -> None:
+            if self._wv_deferred:
+                self._wv_dirty = True
+                return
             # Merge with what other processes wrote meanwhile, then replace the file atomically.
             try:
                 with FileLock(f"{self.cache_file}.lock", timeout=60):

@@ -20,6 +20,7 @@ label's dependencies.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
@@ -95,27 +96,29 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
     """Set ``dependencies`` on every label that differs from its entry; per such label, the
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
     needs: list[_Need] = []
-    cache = None  # PDM's candidate-info cache, opened once (it parses its whole file)
-    for name, record in packages.items():
-        entry = entries.get(name)
-        if entry is None:
-            continue
-        locked = normalized_lines(entry.dependencies or ())
-        for label, body in record.get("variants", {}).items():
-            body.pop(DEPENDENCIES_KEY, None)
-            link = _label_link(project, name, str(entry.version), record, label, entry)
-            if link is None:
-                continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
-            if cache is None:
-                from .._pdm.candidates import link_keyed_info_cache
+    with contextlib.ExitStack() as stack:
+        cache = None  # PDM's candidate-info cache, opened once (it parses its whole file)
+        for name, record in packages.items():
+            entry = entries.get(name)
+            if entry is None:
+                continue
+            locked = normalized_lines(entry.dependencies or ())
+            for label, body in record.get("variants", {}).items():
+                body.pop(DEPENDENCIES_KEY, None)
+                link = _label_link(project, name, str(entry.version), record, label, entry)
+                if link is None:
+                    continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
+                if cache is None:
+                    from .._pdm.candidates import link_keyed_info_cache, writes_deferred
 
-                cache = link_keyed_info_cache(project.make_candidate_info_cache())
-            own = _dependencies(project, cache, name, str(entry.version), link)
-            if own != locked:
-                body[DEPENDENCIES_KEY] = own
-                extra = [line for line in own if line not in locked]
-                if extra:
-                    needs.append((entry, name, label, extra))
+                    cache = link_keyed_info_cache(project.make_candidate_info_cache())
+                    stack.enter_context(writes_deferred(cache))  # written once, for every label read
+                own = _dependencies(project, cache, name, str(entry.version), link)
+                if own != locked:
+                    body[DEPENDENCIES_KEY] = own
+                    extra = [line for line in own if line not in locked]
+                    if extra:
+                        needs.append((entry, name, label, extra))
     return needs
 
 
