@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from .find.finder import VariantWheels
     from .lock.document import LockDocument
+    from .lock.releases import ReleaseFiles
     from .lock.targets import TargetPlan
     from .plan import VariantPlan
 
@@ -266,6 +267,15 @@ class VariantsProject:
         from .diagnose import no_fit_refusal
 
         return no_fit_refusal(selection)
+
+    def variants_release_files(self) -> ReleaseFiles:
+        """The files of pinned releases on variant indexes, each page fetched once per command."""
+        releases = self.__dict__.get("_wv_release_files")
+        if releases is None:
+            from .lock.releases import ReleaseFiles
+
+            releases = self.__dict__["_wv_release_files"] = ReleaseFiles(self.environment, self.make_hash_cache())
+        return releases  # type: ignore[no-any-return]
 
     def variants_targets(self) -> list[TargetPlan]:
         """The team targets of ``[tool.wheel-variants.targets]`` with their plans (cached)."""

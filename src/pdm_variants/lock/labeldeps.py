@@ -132,7 +132,6 @@ def _label_link(
     """One locked wheel of *label* (first by filename), found on the source it is locked from."""
     from .._pdm.sources import make_source
     from ..plan import source_name
-    from .targets import release_links
 
     body = record["variants"][label]
     hashes = set(body.get("files", []))
@@ -141,7 +140,7 @@ def _label_link(
         return None
     index = body.get("index")
     sources = [make_source(source_name(name, label), index, [name])] if index else project.sources
-    for link in release_links(project, sources, name, version):
+    for link in project.variants_release_files().links(sources, name, version):
         if link.filename in wheels:
             return link
     return None

@@ -14,22 +14,21 @@ target, the label each managed package gets::
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wheel_variants.packages import normalize_name
 
 if TYPE_CHECKING:
-    from unearth import Link
-
     from wheel_variants.config import TargetSpec, VariantsConfig
     from wheel_variants.packages import IndexVariant
     from wheel_variants.supported import SupportedProperties
 
     from ..plan import VariantPlan
+    from .releases import ReleaseFiles
 
-__all__ = ["TargetPlan", "add_target_files", "read_targets", "release_links", "target_records"]
+__all__ = ["TargetPlan", "add_target_files", "read_targets", "target_records"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +69,17 @@ def _locked_versions(document: Mapping[str, Any]) -> dict[str, MutableMapping[st
 
 
 def add_target_files(
-    project: Any, document: MutableMapping[str, Any], targets: list[TargetPlan], *, required: bool = True
+    releases: ReleaseFiles,
+    warn: Callable[[str], None],
+    document: MutableMapping[str, Any],
+    targets: list[TargetPlan],
+    *,
+    required: bool = True,
 ) -> dict[str, Any]:
-    """Add to *document* (the ``pdm.lock`` or ``pylock.toml`` being written) the files of every index variant a
-    target picks; return ``{package: {label: record}}`` for those labels. An index without the locked
-    version stops the lock, or (not *required*: the fallback variant) is one warning."""
+    """Add to *document* (the ``pdm.lock`` or ``pylock.toml`` being written) the files of every index
+    variant a target picks (from *releases*); return ``{package: {label: record}}`` for those labels.
+    An index without the locked version stops the lock, or (not *required*: the fallback variant)
+    is one line given to *warn*."""
     from pdm.exceptions import PdmUsageError
 
     from .pylock import add_pylock_files, is_pylock, pylock_entries
@@ -90,9 +95,9 @@ def add_target_files(
             entry = entries.get(name)
             if chosen is None or entry is None or chosen.label in added.get(name, {}):
                 continue
-            files = _index_files(project, name, str(entry["version"]), chosen)
+            files = releases.on_index(name, str(entry["version"]), chosen)
             if not files and not required:
-                project.core.ui.warn(
+                warn(
                     f"wheel-variants: the lock has no {chosen.label!r} build of {name}: {chosen.index} has no "
                     f"{name} {entry['version']}, so a machine no locked variant fits cannot install it"
                 )
@@ -127,33 +132,6 @@ def _variant_record(variant: IndexVariant) -> dict[str, Any]:
     if variant.marker:
         record["marker"] = variant.marker
     return record
-
-
-def _index_files(project: Any, name: str, version: str, variant: IndexVariant) -> list[dict[str, str]]:
-    """``{url, file, hash}`` of *name* == *version* on *variant*'s index (all platforms)."""
-    from .._pdm.sources import make_source
-    from ..plan import source_name
-
-    environment = project.environment
-    source = make_source(source_name(name, variant.label), variant.index, [name])
-    links = release_links(project, [source], name, version)
-    hashes = project.make_hash_cache()
-    return [
-        {"url": link.url_without_fragment, "file": link.filename, "hash": hashes.get_hash(link, environment.session)}
-        for link in links
-        if not link.is_vcs
-    ]
-
-
-def release_links(project: Any, sources: list[Any], name: str, version: str) -> list[Link]:
-    """Every file of *name* == *version* on *sources* (all platforms), fetched once per command."""
-    memo: dict[tuple[Any, ...], list[Link]] = project.__dict__.setdefault("_wv_release_links", {})
-    key = (tuple(str(source.url) for source in sources), name, version)
-    if key not in memo:
-        environment = project.environment
-        with environment.get_finder(sources, env_spec=environment.allow_all_spec) as finder:
-            memo[key] = [package.link for package in finder.find_matches(f"{name}=={version}")]
-    return memo[key]
 
 
 def target_records(

@@ -57,13 +57,15 @@ def variants_table(
     from .targets import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
+    releases, warn = project.variants_release_files(), project.core.ui.warn
     # This machine's own choice is fetched like a target's: with `--update-reuse` (or `pdm install`
     # re-locking on new hardware) PDM keeps the old files, which belong to another label.
     machine = [TargetPlan(TargetSpec(name="this machine"), plan.supported, None, plan)] if plan is not None else []
     fetched = [*machine, *targets]
-    added = add_target_files(project, document, fetched) if fetched else {}
+    added = add_target_files(releases, warn, document, fetched) if fetched else {}
     if plan is not None:  # the variant without properties, so that any machine can install from any lock
-        for name, labels in add_target_files(project, document, [_fallback(plan)], required=False).items():
+        fallback = add_target_files(releases, warn, document, [_fallback(plan)], required=False)
+        for name, labels in fallback.items():
             added.setdefault(name, {}).update(labels)
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
     lock = LockDocument.from_data(plain)  # the lock being written, read once, files of targets included
