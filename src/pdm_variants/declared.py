@@ -1,4 +1,4 @@
-"""light"""
+"""The normalised names of every requirement a project declares, in any group (from pyproject data)."""
 
 from __future__ import annotations
 

@@ -43,14 +43,14 @@ if TYPE_CHECKING:
     from .lock.targets import TargetPlan
     from .plan import VariantPlan
 
-from ._pdm.lockfile import read_toml, toml_for_write
+from ._pdm.lockfile import toml_data, toml_for_write
 from ._pdm.seams import lock_freshness_hook, variant_subclass
 
 __all__ = ["make_project_class"]
 
 
-def _tool_table(project: Any) -> Mapping[str, Any] | None:
-    tool = read_toml(project.pyproject).get("tool", {})
+def _tool_table(pyproject: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    tool = pyproject.get("tool", {})
     table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
     return table if isinstance(table, Mapping) else None
 
@@ -108,10 +108,10 @@ class VariantsProject:
 
         from .declared import direct_dependency_names
 
-        pyproject = read_toml(self.pyproject)
+        _, pyproject = toml_data(self.pyproject)  # read, never changed: no copy (this runs many times)
         declared = direct_dependency_names(pyproject)
         locked = self._variants_locked_names()
-        table = _tool_table(self)
+        table = _tool_table(pyproject)
         problems = _tool_table_problems(table) if table else []
         if problems:  # a misspelled key ('pakages', 'targts') would otherwise be ignored in silence
             raise PdmUsageError(escape("\n".join(problems)))
@@ -142,9 +142,7 @@ class VariantsProject:
     def variants_lock(self) -> LockDocument:
         """The lock as the plugin reads it (:mod:`pdm_variants.lock.document`), read once for each
         lock PDM holds: again only after PDM formats or reloads the lock, never per package."""
-        from ._pdm.lockfile import lock_data
-
-        token, data = lock_data(self.lockfile)
+        token, data = toml_data(self.lockfile)
         cached = self.__dict__.get("_wv_lock")
         if cached is None or cached[0] is not token:
             from .lock.document import LockDocument

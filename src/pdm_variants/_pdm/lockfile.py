@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pdm.project.lockfile.base import Lockfile
 
-__all__ = ["lock_data", "lockfile_path", "read_toml", "toml_for_write"]
+__all__ = ["lockfile_path", "read_toml", "toml_data", "toml_for_write"]
 
 
 def lockfile_path(lockfile: Lockfile) -> Path:
@@ -34,15 +34,16 @@ def read_toml(file: Any) -> dict[str, Any]:
     return file._data.unwrap()  # type: ignore[no-any-return]
 
 
-def lock_data(lockfile: Lockfile) -> tuple[object, Mapping[str, Any]]:
-    """The lock PDM holds in memory, without the deep copy ``open_for_read()`` makes: an identity
-    token (a new object whenever PDM formats, reloads or sets the lock) and the plain data, which
-    the caller must not change.
+def toml_data(file: Any) -> tuple[object, Mapping[str, Any]]:
+    """The data PDM holds in memory for ``project.lockfile`` or ``project.pyproject``, without the
+    deep copy ``open_for_read()`` makes (a millisecond for a large file, asked many times per
+    command): an identity token (a new object whenever PDM formats, reloads or sets the file; a
+    ``pyproject.toml`` may also change in place) and the plain data, which the caller must not change.
 
     Internal: ``TOMLFile._data``, a dict parsed by ``tomllib``, or a tomlkit document once opened
     for writing (always one before PDM 2.26.2).
     """
-    data = lockfile._data
+    data = file._data
     return data, (data.unwrap() if hasattr(data, "unwrap") else data)
 
 

@@ -79,7 +79,7 @@ def _toml_access() -> bool:
     import pdm.project.toml_file as toml_file
 
     # open_for_read/open_for_write since 2.26.2; before, TOMLBase. Both keep the parsed document
-    # in ``_data`` (what lock_data reads).
+    # in ``_data`` (what toml_data reads).
     for name in ("TOMLFile", "TOMLBase"):
         owner = getattr(toml_file, name, None)
         if owner is not None and "_data" in owner.__init__.__code__.co_names:
