@@ -317,6 +317,7 @@ def test_a_namespace_without_a_known_provider_needs_one_declared(
     publish_backends(index_server, tmp_path / "build", NAME, list(labels))
     project = mirror_project(tmp_path / "project", index_server, NAME, labels)
     assert convert(project) == 1
+    assert index_server.requests == []  # refused before the first request
     assert error_of(capsys) == (
         "wheel-variants: error: namespace 'apple' (label(s) ['metal']) has no known provider package; declare "
         "[variant.providers.apple] in the --project pyproject.toml, or leave the label(s) out with --label"

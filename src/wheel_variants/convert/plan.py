@@ -24,7 +24,7 @@ from ..variant import Variant
 from .providers import providers_for
 from .simpleindex import IndexFile
 
-__all__ = ["ConvertOptions", "ConvertPlan", "PlannedWheel", "choose_labels", "plan_convert"]
+__all__ = ["ConvertOptions", "ConvertPlan", "PlannedWheel", "choose_labels", "plan_convert", "release_variants"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -80,13 +80,11 @@ def choose_labels(package: PackageVariants, labels: Sequence[str]) -> tuple[Inde
     return tuple(chosen)
 
 
-def plan_convert(
-    package: PackageVariants,
-    files_by_label: Mapping[str, Sequence[IndexFile]],
-    options: ConvertOptions,
-    declared_providers: Mapping[str, ProviderInfo],
-) -> ConvertPlan:
-    """Decide the outputs; an impossible request is one :class:`VariantsError`."""
+def release_variants(
+    package: PackageVariants, options: ConvertOptions, declared_providers: Mapping[str, ProviderInfo]
+) -> tuple[tuple[IndexVariant, ...], str | None, VariantsMetadata]:
+    """The chosen labels, the fallback label and the release metadata: everything that can be
+    refused before any page is read (a bad label, two fallbacks, a namespace without provider)."""
     chosen = choose_labels(package, options.labels)
     plain = [variant.label for variant in chosen if not variant.properties]
     if len(plain) > 1:
@@ -98,8 +96,17 @@ def plan_convert(
             f"{package.name!r}: only {plain} chosen, a label without properties; a PEP 825 release needs a "
             "label with properties"
         )
-    fallback = plain[0] if plain else None
-    metadata = _release_metadata(package, chosen, declared_providers)
+    return chosen, (plain[0] if plain else None), _release_metadata(package, chosen, declared_providers)
+
+
+def plan_convert(
+    package: PackageVariants,
+    files_by_label: Mapping[str, Sequence[IndexFile]],
+    options: ConvertOptions,
+    declared_providers: Mapping[str, ProviderInfo],
+) -> ConvertPlan:
+    """Decide the outputs; an impossible request is one :class:`VariantsError`."""
+    chosen, fallback, metadata = release_variants(package, options, declared_providers)
     candidates = [
         PlannedWheel(label=variant.label, source=file, wheel=wheel, fallback=variant.label == fallback)
         for variant in chosen

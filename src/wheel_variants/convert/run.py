@@ -26,7 +26,7 @@ from ..wheelfile import make_variant_wheel
 from . import http
 from .fetch import fetch_wheel
 from .output import project_page, root_page, write_if_changed
-from .plan import ConvertOptions, ConvertPlan, PlannedWheel, choose_labels, plan_convert
+from .plan import ConvertOptions, ConvertPlan, PlannedWheel, plan_convert, release_variants
 from .simpleindex import ACCEPT, IndexFile, parse_project_page, project_page_url
 from .state import STATE_DIR, State
 
@@ -71,7 +71,7 @@ def read_label_pages(package: PackageVariants, labels: tuple[str, ...]) -> dict[
     pages = {}
     for label in labels:
         variant = package.variant(label)
-        assert variant is not None  # choose_labels checked it
+        assert variant is not None  # release_variants checked it
         url = project_page_url(variant.index, package.name)
         page = http.read_page(url, accept=ACCEPT)
         pages[label] = parse_project_page(page.data, page.content_type, page.url)
@@ -89,7 +89,9 @@ def convert_package(
     if not _FOLDER_NAME.fullmatch(package.name):
         raise VariantsError(f"package name {package.name!r} cannot name a folder of the output")
     options = options or ConvertOptions()
-    labels = tuple(variant.label for variant in choose_labels(package, options.labels))
+    # Refuse what can be refused before the first request (labels, fallback, providers).
+    chosen, _, _ = release_variants(package, options, declared_providers or {})
+    labels = tuple(variant.label for variant in chosen)
     plan = plan_convert(package, read_label_pages(package, labels), options, declared_providers or {})
     root = Path(output_dir)
     directory = root / plan.name
