@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -327,3 +328,33 @@ def test_a_namespace_without_a_known_provider_needs_one_declared(
     assert convert(project) == 0
     document = json.loads((tmp_path / "out" / NAME / "fakellama-1.0-variants.json").read_text())
     assert document["providers"] == {"apple": {"requires": ["my-apple-provider"]}}
+
+
+def test_an_output_changed_on_disk_is_made_again(mirror: Path) -> None:
+    assert convert(mirror) == 0
+    wheel = mirror.parent / "out" / NAME / "fakellama-1.0-py3-none-any-cu128.whl"
+    expected = wheel.read_bytes()
+    wheel.write_bytes(b"tampered")
+    assert convert(mirror) == 0
+    assert wheel.read_bytes() == expected
+
+
+def test_pages_and_downloads_stop_at_their_byte_limit(index_server: IndexServer, tmp_path: Path) -> None:
+    import io
+
+    from wheel_variants.convert import http
+    from wheel_variants.errors import VariantsError
+
+    def endless() -> Iterator[bytes]:
+        while True:
+            yield b"x" * 65536
+
+    index_server.streams["/huge/"] = endless
+    url = index_server.url + "/huge/"
+    with pytest.raises(VariantsError, match=r"/huge/: more than 1000000 bytes; refusing it"):
+        http.read_page(url, accept="text/html", limit=1_000_000)
+    sink = io.BytesIO()
+    with pytest.raises(VariantsError, match=r"/huge/: more than 1000000 bytes; refusing it"):
+        http.download(url, sink, limit=1_000_000)
+    assert len(sink.getvalue()) <= 1_000_000
+    assert index_server.sent["/huge/"] < 50_000_000  # the reader stopped, it did not drain the stream

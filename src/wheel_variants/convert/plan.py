@@ -158,6 +158,7 @@ def _wheels(name: str, files: Sequence[IndexFile], options: ConvertOptions) -> l
         if file.yanked or not file.filename.endswith(".whl"):
             continue
         try:
+            # The parser admits no '/' and no dots-only part: a parsed name is safe as a path part.
             wheel = WheelFilename.parse(file.filename)
         except InvalidFilenameError:
             continue  # not a wheel name an installer would take either
