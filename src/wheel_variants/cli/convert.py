@@ -23,12 +23,14 @@ def register(subparsers: Any) -> None:
             "*-variants.json and index.html. A rerun downloads only what changed."
         ),
     )
-    parser.add_argument("package")
+    parser.add_argument("package", metavar="PACKAGE")
     parser.add_argument("--output-dir", "-o", type=Path, required=True, metavar="OUTDIR")
     parser.add_argument(
         "--project", type=Path, metavar="DIR", help="read [tool.wheel-variants] and [variant.providers] of DIR"
     )
-    parser.add_argument("--label", "-l", dest="labels", action="append", default=[], help="only this label (repeat)")
+    parser.add_argument(
+        "--label", "-l", dest="labels", action="append", default=[], metavar="LABEL", help="only this label (repeat)"
+    )
     parser.add_argument("--version", help="PEP 440 specifier, e.g. '==0.3.2' (default: the newest version)")
     parser.add_argument("--python-tag", dest="python_tags", action="append", default=[], metavar="TAG")
     parser.add_argument(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +94,12 @@ class State:
             return None
         if (stat.st_size, stat.st_mtime_ns) == (entry.size, entry.mtime_ns):
             return entry
-        return entry if file_sha256(path) == entry.sha256 else None
+        if file_sha256(path) != entry.sha256:
+            return None
+        # Same bytes, new time stamp (a copy, a touch): remember it so the next run skips the hash.
+        entry = replace(entry, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+        self.entries[path.name] = entry
+        return entry
 
     def record(self, path: Path, *, source: str, source_sha256: str, variant_json: str | None) -> Made:
         stat = path.stat()
