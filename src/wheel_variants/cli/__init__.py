@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # argparse and collections are imported lazily: `detect --jso
 __all__ = ["main"]
 
 # Module names under wheel_variants.cli, in the order `--help` lists them.
-COMMAND_MODULES: tuple[str, ...] = ("detect", "explain", "label", "index", "uv")
+COMMAND_MODULES: tuple[str, ...] = ("detect", "explain", "label", "index", "uv", "convert")
 
 
 def build_parser() -> argparse.ArgumentParser:
