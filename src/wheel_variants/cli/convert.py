@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..convert.progress import SilentProgress
 from ..errors import VariantsError
 
 __all__ = ["register"]
@@ -85,20 +86,11 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _Lines:
+class _Lines(SilentProgress):
     """One line per file, for logs and CI."""
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-
-    def start(self, label: str, filename: str) -> None:
-        pass
-
-    def size(self, total: int | None) -> None:
-        pass
-
-    def advance(self, count: int) -> None:
-        pass
 
     def done(self, label: str, filename: str, outcome: str) -> None:
         print(f"{label}: {filename}: {outcome}", file=self.stream, flush=True)

@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from ..errors import VariantsError
 from ..indexjson import collect_index_documents
@@ -27,35 +26,13 @@ from . import http
 from .fetch import fetch_wheel
 from .output import project_page, root_page, write_if_changed
 from .plan import ConvertOptions, ConvertPlan, PlannedWheel, plan_convert, release_variants
+from .progress import Progress, SilentProgress
 from .simpleindex import ACCEPT, IndexFile, parse_project_page, project_page_url
 from .state import STATE_DIR, State
 
-__all__ = ["ConvertResult", "Progress", "convert_package", "read_label_pages"]
+__all__ = ["ConvertResult", "convert_package", "read_label_pages"]
 
 _FOLDER_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-
-
-class Progress(Protocol):
-    """What the command shows while files arrive (a bar on a terminal, a line per file otherwise)."""
-
-    def start(self, label: str, filename: str) -> None: ...
-    def size(self, total: int | None) -> None: ...
-    def advance(self, count: int) -> None: ...
-    def done(self, label: str, filename: str, outcome: str) -> None: ...
-
-
-class _Silent:
-    def start(self, label: str, filename: str) -> None:
-        pass
-
-    def size(self, total: int | None) -> None:
-        pass
-
-    def advance(self, count: int) -> None:
-        pass
-
-    def done(self, label: str, filename: str, outcome: str) -> None:
-        pass
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -99,7 +76,7 @@ def convert_package(
     directory.mkdir(parents=True, exist_ok=True)
     work.mkdir(exist_ok=True)
     state = State(work / f"{plan.name}.json")
-    job = _Job(plan=plan, directory=directory, state=state, progress=progress or _Silent())
+    job = _Job(plan=plan, directory=directory, state=state, progress=progress or SilentProgress())
     scratch = Path(tempfile.mkdtemp(prefix="download-", dir=work))
     try:
         for wheel in plan.wheels:
