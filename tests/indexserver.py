@@ -195,6 +195,8 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-cache")
+        if self._index.ranges and self._index.range_mode != "ignore":
+            self.send_header("Accept-Ranges", "bytes")  # uv asks a HEAD for it before any Range request
         super().end_headers()
 
     def log_message(self, format: str, *args: object) -> None:

@@ -62,6 +62,9 @@ def test_ranges_are_opt_in_and_counted(tmp_path: Path) -> None:
         url, data, size = server.url + server.url_path(wheel), wheel.read_bytes(), wheel.stat().st_size
         assert _range(url, "bytes=-10") == (200, None, data)  # off by default: the plain server it was
         server.ranges = True
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.headers["Accept-Ranges"] == "bytes"  # what uv checks before sending a Range
+            response.read()
         assert _range(url, "bytes=-10") == (206, f"bytes {size - 10}-{size - 1}/{size}", data[-10:])
         assert _range(url, "bytes=5-9") == (206, f"bytes 5-9/{size}", data[5:10])
         assert _range(url, f"bytes={size - 3}-") == (206, f"bytes {size - 3}-{size - 1}/{size}", data[-3:])
@@ -73,8 +76,8 @@ def test_ranges_are_opt_in_and_counted(tmp_path: Path) -> None:
         server.range_mode = "ignore"
         assert _range(url, "bytes=5-9") == (200, None, data)
         path = server.url_path(wheel)
-        assert server.request_counts[path] == 9
-        assert server.bytes_sent[path] == 4 * size + 10 + 5 + 3 + 5  # four whole bodies and four slices
+        assert server.request_counts[path] == 10
+        assert server.bytes_sent[path] == 5 * size + 10 + 5 + 3 + 5  # five whole bodies and four slices
         assert server.range_requests[0] == (path, "bytes=-10")
         assert server.total_bytes(".whl") == server.bytes_sent[path]
         server.reset_counts()
