@@ -13,13 +13,8 @@ import pytest
 
 from indexserver import IndexServer
 from wheel_variants.errors import RemoteMetadataError
-from wheel_variants.remotemeta.fetch import (
-    Limits,
-    WheelLink,
-    cached_metadata,
-    core_metadata_hashes,
-    fetch_metadata,
-)
+from wheel_variants.remotemeta.fetch import Limits, cached_metadata, fetch_metadata
+from wheel_variants.remotemeta.link import WheelLink, core_metadata_hashes
 from wheel_variants.remotemeta.store import MetadataStore
 from wheel_variants.remotemeta.transport import UrllibTransport
 from wheelmaker import make_wheel

@@ -8,10 +8,11 @@ that. The pieces, each in its own module:
 * :mod:`~wheel_variants.remotemeta.transport` is the HTTP seam (a protocol, and a stdlib
   ``urllib`` implementation for tests and the command line; the PDM plugin supplies one over
   PDM's session);
+* :mod:`~wheel_variants.remotemeta.link` is a wheel as the index lists it (hash, PEP 658 offer);
 * :mod:`~wheel_variants.remotemeta.ranges` sends one ``Range`` request and checks the ``206``
   answer and its ``Content-Range`` exactly;
 * :mod:`~wheel_variants.remotemeta.fetch` is the strategy: the PEP 658/714 file, else ranges,
-  else the whole wheel streamed with a byte limit;
+  else the whole wheel (:mod:`~wheel_variants.remotemeta.download`: streamed with a byte limit);
 * :mod:`~wheel_variants.remotemeta.store` caches the result by the wheel's sha256 (or URL).
 
 Nothing is imported here, so ``import wheel_variants`` stays cheap.

@@ -14,24 +14,20 @@ one :class:`~wheel_variants.errors.RemoteMetadataError` line naming the URL; not
 
 from __future__ import annotations
 
-import contextlib
 import email.parser
 import hashlib
-import tempfile
-import zipfile
-import zlib
-from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO
 
 from packaging.version import InvalidVersion, Version
 
 from ..errors import RemoteMetadataError
 from ..filename import WheelFilename
 from ..names import normalize_name
+from .download import Progress, whole_wheel_metadata
+from .link import WheelLink
 from .ranges import Slice, fetch_slice, range_headers, read_slice
 from .store import MetadataStore, store_key
-from .transport import Response, Transport
+from .transport import CountingTransport, Response, Transport
 from .zipindex import (
     LOCAL_HEADER_SIZE,
     CentralDirectory,
@@ -46,84 +42,21 @@ from .zipindex import (
 __all__ = [
     "FetchedMetadata",
     "Limits",
-    "Progress",
-    "WheelLink",
     "cached_metadata",
     "check_metadata",
-    "core_metadata_hashes",
     "fetch_metadata",
 ]
 
-#: ``progress(bytes so far, total or None)`` while a whole wheel downloads.
-Progress = Callable[[int, "int | None"], None]
 #: Room for a local header's extra field beyond the central one's (zip64 sizes, timestamps).
 _LOCAL_SLACK = 1024
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WheelLink:
-    """A wheel on an index, as its page lists it.
-
-    ``sha256`` is the wheel's hash from the index or the lock (the cache key); ``metadata_url`` the
-    PEP 658 file when the index offers one, with its advertised ``metadata_hashes``
-    (``(("sha256", "<hex>"),)``; empty when offered as ``true``)."""
-
-    url: str
-    filename: str
-    sha256: str | None = None
-    metadata_url: str | None = None
-    metadata_hashes: tuple[tuple[str, str], ...] = ()
-
-    @classmethod
-    def from_index(
-        cls,
-        url: str,
-        *,
-        filename: str | None = None,
-        hashes: Mapping[str, str] | None = None,
-        core_metadata: object = None,
-    ) -> WheelLink:
-        """From an index entry: *url* (a ``#sha256=`` fragment is read and dropped), the JSON
-        ``hashes`` and the ``core-metadata`` / ``data-core-metadata`` value as found."""
-        bare, _, fragment = url.partition("#")
-        known = dict(hashes or {})
-        algorithm, _, digest = fragment.partition("=")
-        if algorithm and digest:
-            known.setdefault(algorithm, digest)
-        offered = core_metadata_hashes(core_metadata)
-        return cls(
-            url=bare,
-            filename=filename or bare.rsplit("/", 1)[-1],
-            sha256=known.get("sha256"),
-            metadata_url=f"{bare}.metadata" if offered is not None else None,
-            metadata_hashes=offered or (),
-        )
-
-
-def core_metadata_hashes(value: object) -> tuple[tuple[str, str], ...] | None:
-    """The hashes of a PEP 658/714 offer, ``()`` for an offer without one, ``None`` for none.
-
-    *value* is the HTML attribute (``"true"``, ``"sha256=<hex>"``; absent is ``None``) or the JSON
-    ``core-metadata`` value (``true``, ``false``, ``{"sha256": "<hex>"}``)."""
-    if value is None or value is False:
-        return None
-    if value is True:
-        return ()
-    if isinstance(value, Mapping):
-        return tuple(sorted((str(key).lower(), str(digest).lower()) for key, digest in value.items()))
-    if isinstance(value, str):
-        algorithm, sep, digest = value.strip().partition("=")
-        if sep and algorithm and digest:
-            return ((algorithm.lower(), digest.lower()),)
-        return () if value.strip().lower() != "false" else None
-    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Limits:
     """How much may be read: the first suffix range, a central directory, the METADATA member or
     file, and a whole wheel (``whole_wheel=False``: never download one; a server without range
-    support is then an error)."""
+    support is then an error). ``tail`` must reach the end record past the archive comment;
+    wheels carry no comment, so 64 KiB also holds most central directories and the METADATA."""
 
     tail: int = 64 * 1024
     central_directory: int = 32 * 1024 * 1024
@@ -167,7 +100,7 @@ def fetch_metadata(
 ) -> FetchedMetadata:
     """The METADATA of the wheel at *link*, by the cheapest way its index allows."""
     limits = limits or Limits()
-    counting = _CountingTransport(transport)
+    counting = CountingTransport(transport)
     if link.metadata_url is not None:
         data, source = _from_metadata_file(link, counting, limits), "pep658"
         where = link.metadata_url
@@ -223,7 +156,15 @@ def _from_wheel(link: WheelLink, transport: Transport, limits: Limits, progress:
                     f"{link.url}: the server ignores Range requests (HTTP 200, the whole wheel), "
                     "and whole-wheel downloads are off"
                 )
-            return _from_whole_body(response, link, limits, progress), "whole"
+            data = whole_wheel_metadata(
+                response,
+                link.url,
+                sha256=link.sha256,
+                wheel_limit=limits.wheel,
+                metadata_limit=limits.metadata,
+                progress=progress,
+            )
+            return data, "whole"
         tail = read_slice(response, link.url, start=None, length=limits.tail, total=None)
     return _from_tail(tail, link.url, transport, limits), "range"
 
@@ -271,46 +212,6 @@ def _bytes_at(start: int, length: int, known: Slice, url: str, transport: Transp
     return fetch_slice(transport, url, start=start, length=length, total=known.total).data
 
 
-def _from_whole_body(response: Response, link: WheelLink, limits: Limits, progress: Progress | None) -> bytes:
-    """The wheel streamed into a temporary file (at most ``limits.wheel`` bytes), checked against
-    its sha256 when known, then its METADATA read with ``zipfile``."""
-    url = link.url
-    length = response.header("Content-Length")
-    total = int(length) if length and length.strip().isdigit() else None
-    if total is not None and total > limits.wheel:
-        raise RemoteMetadataError(f"{url}: the wheel is {total} bytes (limit {limits.wheel}); not downloading it")
-    digest = hashlib.sha256()
-    with tempfile.TemporaryFile() as spool:
-        received = 0
-        for chunk in response.iter_bytes():
-            received += len(chunk)
-            if received > limits.wheel:
-                raise RemoteMetadataError(f"{url}: the wheel is more than {limits.wheel} bytes; stopped reading it")
-            spool.write(chunk)
-            digest.update(chunk)
-            if progress is not None:
-                progress(received, total)
-        if total is not None and received != total:
-            raise RemoteMetadataError(f"{url}: the download ended after {received} of {total} bytes")
-        if link.sha256 is not None and digest.hexdigest() != link.sha256.lower():
-            raise RemoteMetadataError(f"{url}: sha256 of the wheel does not match the index's {link.sha256!r}")
-        spool.seek(0)
-        return _zip_metadata(spool, url, limits.metadata)
-
-
-def _zip_metadata(stream: IO[bytes], url: str, limit: int) -> bytes:
-    try:
-        with zipfile.ZipFile(stream) as wheel:
-            name = find_metadata_member(wheel.namelist(), url)
-            if wheel.getinfo(name).file_size > limit:
-                raise RemoteMetadataError(f"{url}: {name!r} is more than {limit} bytes")
-            with wheel.open(name) as member:
-                return member.read(limit + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
-        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression method
-        raise RemoteMetadataError(f"{url}: not a readable wheel ({error})") from None
-
-
 def _read_at_most(response: Response, limit: int, url: str) -> bytes:
     parts: list[bytes] = []
     received = 0
@@ -320,36 +221,3 @@ def _read_at_most(response: Response, limit: int, url: str) -> bytes:
             raise RemoteMetadataError(f"{url}: more than {limit} bytes; refusing it")
         parts.append(chunk)
     return b"".join(parts)
-
-
-class _CountingTransport:
-    """Counts the GETs sent and the body bytes read through *inner*, for :class:`FetchedMetadata`."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.requests = 0
-        self.received = 0
-
-    @contextlib.contextmanager
-    def get(self, url: str, *, headers: Mapping[str, str]) -> Iterator[Response]:
-        self.requests += 1
-        with self.inner.get(url, headers=headers) as response:
-            yield _CountingResponse(response, self)
-
-
-class _CountingResponse:
-    def __init__(self, inner: Response, counter: _CountingTransport) -> None:
-        self.inner = inner
-        self.counter = counter
-
-    @property
-    def status(self) -> int:
-        return self.inner.status
-
-    def header(self, name: str) -> str | None:
-        return self.inner.header(name)
-
-    def iter_bytes(self) -> Iterator[bytes]:
-        for chunk in self.inner.iter_bytes():
-            self.counter.received += len(chunk)
-            yield chunk

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import IO, Protocol
 
-__all__ = ["Response", "Transport", "UrllibResponse", "UrllibTransport"]
+__all__ = ["CountingTransport", "Response", "Transport", "UrllibResponse", "UrllibTransport"]
 
 _CHUNK = 64 * 1024
 
@@ -81,3 +81,36 @@ class UrllibTransport:
         with opened:
             lowered = {name.lower(): value for name, value in opened.headers.items()}
             yield UrllibResponse(status=opened.status, stream=opened, headers=lowered)
+
+
+class CountingTransport:
+    """A :class:`Transport` counting the GETs sent and the body bytes read through *inner*."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.requests = 0
+        self.received = 0
+
+    @contextlib.contextmanager
+    def get(self, url: str, *, headers: Mapping[str, str]) -> Iterator[Response]:
+        self.requests += 1
+        with self.inner.get(url, headers=headers) as response:
+            yield _CountingResponse(response, self)
+
+
+class _CountingResponse:
+    def __init__(self, inner: Response, counter: CountingTransport) -> None:
+        self.inner = inner
+        self.counter = counter
+
+    @property
+    def status(self) -> int:
+        return self.inner.status
+
+    def header(self, name: str) -> str | None:
+        return self.inner.header(name)
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        for chunk in self.inner.iter_bytes():
+            self.counter.received += len(chunk)
+            yield chunk
