@@ -248,3 +248,11 @@ def test_the_cache_serves_a_moved_index_by_sha256(server: IndexServer, tmp_path:
     entries = sorted(path.relative_to(tmp_path / "cache").parts[0] for path in (tmp_path / "cache").rglob("*.json"))
     assert entries == ["sha256", "url"]
     assert json.loads(next((tmp_path / "cache" / "url").rglob("*.json")).read_text())["key"] == ["url", bare.url]
+
+
+def test_an_unreachable_server_is_one_line(tmp_path: Path) -> None:
+    server = IndexServer(tmp_path / "index", ranges=True)
+    _, link = _publish(server, tmp_path)
+    server.stop()
+    with pytest.raises(RemoteMetadataError, match=rf"^{re.escape(link.url)}: cannot read it \(.*refused"):
+        fetch_metadata(link, transport=HTTP)

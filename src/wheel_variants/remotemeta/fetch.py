@@ -101,12 +101,14 @@ def fetch_metadata(
     """The METADATA of the wheel at *link*, by the cheapest way its index allows."""
     limits = limits or Limits()
     counting = CountingTransport(transport)
-    if link.metadata_url is not None:
-        data, source = _from_metadata_file(link, counting, limits), "pep658"
-        where = link.metadata_url
-    else:
-        data, source = _from_wheel(link, counting, limits, progress)
-        where = link.url
+    where = link.metadata_url or link.url
+    try:
+        if link.metadata_url is not None:
+            data, source = _from_metadata_file(link, counting, limits), "pep658"
+        else:
+            data, source = _from_wheel(link, counting, limits, progress)
+    except OSError as error:  # the transport's contract: connection and read failures are OSError
+        raise RemoteMetadataError(f"{where}: cannot read it ({error})") from None
     check_metadata(data, link.filename, where)
     return FetchedMetadata(data=data, source=source, transferred=counting.received, requests=counting.requests)
 
