@@ -1,22 +1,27 @@
 """Locking a generated PEP 825 release at scale: time and bytes read, PDM with and without the plugin, and uv.
 
-Usage: python benchmarks/bench_lock_scale.py [--packages 3] [--labels 4] [--pad-mib 0] [--metadata-files]
+Usage: python benchmarks/bench_lock_scale.py [--packages 3] [--labels 4] [--pad-mib 0] [--metadata-files] [--no-ranges]
 
 Issue 20: GPU wheels run from 400 MB to over 1 GB, and reading one label's dependencies must not
 download one. The index is generated: N packages, each one release of a plain wheel, M labelled
 wheels (``cu118``, ``cu119``, ... with their ``variant.json``) and ``{name}-{version}-variants.json``;
 ``--pad-mib`` pads every wheel to a realistic size with incompressible bytes. It is served on
-127.0.0.1 by ``tests/indexserver.py`` with ``Range`` support (``--metadata-files``: PEP 658 files
-too), counting the bytes of every answer.
+127.0.0.1 by ``tests/indexserver.py`` with ``Range`` support (``--no-ranges``: without;
+``--metadata-files``: PEP 658 files too), counting the bytes of every answer.
 
 Each tool locks the project twice: cold (empty caches, no lock file) and warm (caches kept, lock
 file removed); the table gives wall time, bytes sent (all, of ``.whl`` files) and requests. The
 actions are a table per tool (:func:`tools`): a ``sync`` row is one more entry there.
+
+The ``remotemeta`` rows read the METADATA of every wheel on the index in-process through
+:mod:`wheel_variants.remotemeta` (cold: an empty metadata store; warm: the store kept): what the
+plugin's per-label dependency step will cost once it is wired to the core.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import shutil
 import subprocess
@@ -30,8 +35,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from indexserver import IndexServer  # noqa: E402
+from indexserver import IndexServer, wheel_metadata  # noqa: E402
 from pdmtools import PdmRunner  # noqa: E402
+from wheel_variants.remotemeta.fetch import cached_metadata  # noqa: E402
+from wheel_variants.remotemeta.link import WheelLink  # noqa: E402
+from wheel_variants.remotemeta.store import MetadataStore  # noqa: E402
+from wheel_variants.remotemeta.transport import UrllibTransport  # noqa: E402
 from wheelmaker import make_wheel, variants_document  # noqa: E402
 
 MiB = 1024 * 1024
@@ -192,6 +201,36 @@ def run(tool: Tool, action: str, state: str, server: IndexServer) -> Row:
     )
 
 
+def core_rows(server: IndexServer, wheels: list[Path], store: Path) -> list[Row]:
+    """Read every wheel's METADATA through the core, cold then warm, with the links the pages give."""
+    links = []
+    for path in sorted(wheels):
+        url = f"{server.url}{server.url_path(path)}#sha256={hashlib.sha256(path.read_bytes()).hexdigest()}"
+        offer = f"sha256={hashlib.sha256(wheel_metadata(path)).hexdigest()}" if server.metadata_files else None
+        links.append(WheelLink.from_index(url, core_metadata=offer))
+    rows = []
+    for state in ("cold", "warm"):
+        if state == "cold":
+            shutil.rmtree(store, ignore_errors=True)
+        server.reset_counts()
+        start = time.perf_counter()
+        for link in links:
+            cached_metadata(link, transport=UrllibTransport(), store=MetadataStore(store))
+        seconds = time.perf_counter() - start
+        rows.append(
+            Row(
+                tool="remotemeta (core)",
+                action="read",
+                state=state,
+                seconds=seconds,
+                total_bytes=server.total_bytes(),
+                wheel_bytes=server.total_bytes(".whl"),
+                requests=sum(server.request_counts.values()),
+            )
+        )
+    return rows
+
+
 def size(count: int) -> str:
     return f"{count / MiB:9.2f} MiB" if count >= 0.01 * MiB else f"{count / 1024:9.1f} KiB"
 
@@ -202,11 +241,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--labels", type=int, default=4, help="labelled wheels per package (default 4)")
     parser.add_argument("--pad-mib", type=float, default=0, help="pad every wheel to about this size (default 0)")
     parser.add_argument("--metadata-files", action="store_true", help="the index offers PEP 658 files")
+    parser.add_argument("--no-ranges", action="store_true", help="the server ignores Range requests")
     parser.add_argument("--actions", default="lock", help="comma-separated actions (default: lock)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-lock-scale-") as directory:
         scratch = Path(directory)
-        server = IndexServer(scratch / "index", ranges=True, metadata_files=args.metadata_files)
+        server = IndexServer(scratch / "index", ranges=not args.no_ranges, metadata_files=args.metadata_files)
         try:
             names = generate_index(
                 server, scratch, packages=args.packages, labelled=args.labels, padding=int(args.pad_mib * MiB)
@@ -219,12 +259,13 @@ def main(argv: list[str] | None = None) -> int:
                 for action in args.actions.split(",")
                 for state in ("cold", "warm")
             ]
+            rows += core_rows(server, wheels, scratch / "core-store")
         finally:
             server.stop()
     offer = "with PEP 658 files" if args.metadata_files else "no PEP 658 files"
     print(
         f"{args.packages} packages x {args.labels} labels (+ the plain wheel): {len(wheels)} wheels, "
-        f"{size(index_size).strip()} on the index, {offer}, Range supported"
+        f"{size(index_size).strip()} on the index, {offer}, Range {'ignored' if args.no_ranges else 'supported'}"
     )
     print(f"{'tool':18s} {'action':6s} {'state':5s} {'time':>9s} {'all bytes':>13s} {'.whl bytes':>13s} {'GETs':>5s}")
     for row in rows:
