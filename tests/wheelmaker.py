@@ -7,6 +7,7 @@ import csv
 import hashlib
 import io
 import json
+import random
 import zipfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -28,20 +29,26 @@ def make_wheel(
     label: str | None = None,
     variant_json: str | None = None,
     requires: Sequence[str] = (),
+    padding: int = 0,
 ) -> Path:
     """Write ``{name}-{version}-{tag}[-{label}].whl`` into *directory* and return its path.
 
     *files* maps archive paths to text; by default a module ``{name}`` with ``BACKEND = "plain"``.
-    *variant_json* goes into ``.dist-info/variant.json`` (PEP 825).
+    *variant_json* goes into ``.dist-info/variant.json`` (PEP 825). *padding* adds a stored member
+    ``{module}/_padding.bin`` of that many incompressible bytes, first in the archive (a GPU
+    wheel's shared libraries come before its ``.dist-info``, as here).
     """
     module = name.replace("-", "_")
     dist_name = module
     dist_info = f"{dist_name}-{version}.dist-info"
     metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
     metadata += "".join(f"Requires-Dist: {requirement}\n" for requirement in requires)
-    contents: dict[str, bytes] = {
-        path: text.encode() for path, text in (files or {f"{module}/__init__.py": 'BACKEND = "plain"\n'}).items()
-    }
+    contents: dict[str, bytes] = {}
+    if padding:
+        contents[f"{module}/_padding.bin"] = random.Random(padding).randbytes(padding)
+    contents.update(
+        {path: text.encode() for path, text in (files or {f"{module}/__init__.py": 'BACKEND = "plain"\n'}).items()}
+    )
     contents[f"{dist_info}/METADATA"] = metadata.encode()
     contents[f"{dist_info}/WHEEL"] = (
         f"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: {tag}\n".encode()
@@ -58,6 +65,7 @@ def make_wheel(
     directory.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, data in contents.items():
+            # A ZipInfo's compress_type is ZIP_STORED: every member is stored, the padding included.
             archive.writestr(zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0)), data)
         archive.writestr(zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(2020, 1, 1, 0, 0, 0)), record.getvalue())
     return target

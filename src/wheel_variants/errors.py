@@ -14,6 +14,7 @@ __all__ = [
     "InvalidPropertyError",
     "InvalidTomlError",
     "MetadataConflictError",
+    "RemoteMetadataError",
     "UnsupportedSchemaError",
     "VariantsError",
 ]
@@ -58,3 +59,9 @@ class InvalidTomlError(VariantsError):
 
 class InputLimitError(VariantsError):
     """Input that is too large, or not a regular file, was refused before reading it whole."""
+
+
+class RemoteMetadataError(VariantsError):
+    """A wheel's metadata could not be read from its index: a bad answer, archive or metadata file.
+
+    The message names the URL and what was wrong, on one line."""
