@@ -22,7 +22,7 @@ with warnings.catch_warnings():  # PDM reads a resource with the deprecated open
     from pdm.models.markers import EnvSpec
 from unearth import Link
 
-from pdm_variants._pdm.candidates import link_keyed_info_cache, writes_deferred
+from pdm_variants._pdm.candidates import link_keyed_info_cache
 from pdm_variants.cache.packages import ContentPackageCache
 from pdm_variants.cache.wheels import VariantWheelCache, file_lock
 from wheel_variants.buildstore import BuildStore, open_staging, sweep_staging
@@ -170,18 +170,3 @@ def test_metadata_of_one_index_never_answers_for_another(tmp_path: Path) -> None
 
     empty = EmptyCandidateInfoCache(path)
     assert link_keyed_info_cache(empty) is empty
-
-
-def test_deferred_writes_save_many_labels_metadata_in_one_write(tmp_path: Path) -> None:
-    path = tmp_path / "package_meta.json"
-    cache = link_keyed_info_cache(CandidateInfoCache(path))
-    other = link_keyed_info_cache(CandidateInfoCache(path))
-    labels = [f"cu12{minor}" for minor in range(5)]
-    with writes_deferred(cache):
-        for label in labels:
-            cache.set(_candidate(f"http://index/{label}/vpkg/vpkg-1.0-py3-none-any.whl"), ([label], "", ""))
-            assert not path.exists()  # nothing written per label
-        other.set(_candidate("http://index/x/vpkg-1.0.tar.gz"), (["depc"], "", ""))  # another process meanwhile
-    assert len(json.loads(path.read_text())) == len(labels) + 1  # one merged write at the end
-    with writes_deferred(EmptyCandidateInfoCache(path)):  # --no-cache: nothing to defer
-        pass

@@ -6,26 +6,21 @@ verified on (2.26.0, 2.29.3, 2.29.4).
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pdm.models.candidates import Candidate
     from pdm.models.repositories import Package
-    from unearth import Link
 
 __all__ = [
-    "cache_dependency_lines",
-    "cached_dependency_lines",
     "file_name",
     "filter_hashes",
     "link_keyed_info_cache",
     "locked_file_names",
     "pdm_lock_entry",
     "pylock_package_tables",
-    "writes_deferred",
 ]
 
 
@@ -86,49 +81,6 @@ def link_keyed_info_cache(cache: Any) -> Any:
     return _link_keyed_info_cache_class()(cache.cache_file)
 
 
-def cached_dependency_lines(cache: Any, name: str, version: str, link: Link) -> list[str] | None:
-    """The dependency lines *cache* (:func:`link_keyed_info_cache`) holds for the file at *link*.
-
-    Internal: the cache stores ``(dependencies, requires_python, summary)`` per candidate.
-    """
-    try:
-        return list(cache.get(_link_candidate(name, version, link))[0])
-    except KeyError:
-        return None
-
-
-def cache_dependency_lines(
-    cache: Any, name: str, version: str, link: Link, lines: list[str], requires_python: str, summary: str
-) -> None:
-    """Store what :func:`cached_dependency_lines` reads (same internal tuple)."""
-    cache.set(_link_candidate(name, version, link), (lines, requires_python, summary))
-
-
-@contextlib.contextmanager
-def writes_deferred(cache: Any) -> Iterator[None]:
-    """Within the block, *cache* (:func:`link_keyed_info_cache`) keeps new entries in memory and
-    writes them once at its end: PDM's cache re-reads, merges and rewrites its whole file on every
-    entry, which grows with the square of the labels locked. Internal: ``CandidateInfoCache._write_cache``."""
-    if not hasattr(cache, "_wv_deferred"):  # --no-cache: nothing is written
-        yield
-        return
-    cache._wv_deferred = True
-    try:
-        yield
-    finally:
-        cache._wv_deferred = False
-        if cache._wv_dirty:
-            cache._wv_dirty = False
-            cache._write_cache()
-
-
-def _link_candidate(name: str, version: str, link: Link) -> Candidate:
-    from pdm.models.candidates import Candidate
-    from pdm.models.requirements import parse_requirement
-
-    return Candidate(parse_requirement(f"{name}=={version}"), name=name, version=version, link=link)
-
-
 @functools.cache
 def _link_keyed_info_cache_class() -> type:
     import json
@@ -140,10 +92,6 @@ def _link_keyed_info_cache_class() -> type:
     from wheel_variants.fileio import atomic_write_text
 
     class LinkKeyedCandidateInfoCache(CandidateInfoCache):
-        #: While true, writes wait for :func:`writes_deferred` to end (one write for many entries).
-        _wv_deferred = False
-        _wv_dirty = False
-
         @classmethod
         def _get_key(cls, obj: Candidate) -> str:
             base: str = super()._get_key(obj)
@@ -154,9 +102,6 @@ def _link_keyed_info_cache_class() -> type:
             return metadata_key(base, link.url_without_fragment, file_hash)
 
         def _write_cache(self) -> None:
-            if self._wv_deferred:
-                self._wv_dirty = True
-                return
             # Merge with what other processes wrote meanwhile, then replace the file atomically.
             try:
                 with FileLock(f"{self.cache_file}.lock", timeout=60):

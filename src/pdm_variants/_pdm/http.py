@@ -7,10 +7,11 @@ verified on (2.26.0, 2.29.3, 2.29.4).
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator, Mapping
 from types import ModuleType
 from typing import Any
 
-__all__ = ["http_error_url", "http_errors", "http_module", "stream_get"]
+__all__ = ["SessionTransport", "http_error_url", "http_errors", "http_module", "stream_get"]
 
 
 def http_module() -> ModuleType:
@@ -40,8 +41,10 @@ def http_error_url(error: BaseException) -> str | None:
         return None
 
 
-def stream_get(session: Any, url: str) -> contextlib.AbstractContextManager[Any]:
-    """``session.stream("GET", url)``: a response whose body is read as it arrives.
+def stream_get(
+    session: Any, url: str, headers: Mapping[str, str] | None = None
+) -> contextlib.AbstractContextManager[Any]:
+    """``session.stream("GET", url, headers=headers)``: a response whose body is read as it arrives.
 
     PDM before hishel 1.0 (2.26: hishel 0.1) wraps each transport in hishel's ``CacheTransport``,
     which reads the whole body into memory before returning the response, so a bounded reader
@@ -55,9 +58,53 @@ def stream_get(session: Any, url: str) -> contextlib.AbstractContextManager[Any]
     inner = getattr(transport, "_transport", None)
     buffering = type(transport).__name__ == "CacheTransport" and type(transport).__module__.startswith("hishel.")
     if not buffering or inner is None:
-        return session.stream("GET", url)  # type: ignore[no-any-return]
+        return session.stream("GET", url, headers=headers)  # type: ignore[no-any-return]
     # Never closed: closing a client closes its transport, and this one is the session's.
     client = module.Client(
         auth=session.auth, headers=session.headers, timeout=session.timeout, follow_redirects=True, transport=inner
     )
-    return client.stream("GET", url)  # type: ignore[no-any-return]
+    return client.stream("GET", url, headers=headers)  # type: ignore[no-any-return]
+
+
+class SessionTransport:
+    """The core's metadata transport (:class:`wheel_variants.remotemeta.transport.Transport`) over
+    PDM's session, so PDM's proxies, certificates and credentials apply to range requests too.
+    hishel's cache passes ``Range`` requests to the server (1.x) or is bypassed (0.x, as
+    :func:`stream_get` does). Bodies are read raw (no content decoding: ranges count file bytes);
+    transport failures become ``OSError``, as the protocol asks."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    @contextlib.contextmanager
+    def get(self, url: str, *, headers: Mapping[str, str]) -> Iterator[_SessionResponse]:
+        errors = http_errors()
+        try:
+            with stream_get(self._session, url, headers) as response:
+                yield _SessionResponse(response, errors)
+        except errors as error:
+            raise OSError(_one_line(error)) from None
+
+
+class _SessionResponse:
+    def __init__(self, response: Any, errors: tuple[type[BaseException], ...]) -> None:
+        self._response = response
+        self._errors = errors
+
+    @property
+    def status(self) -> int:
+        return int(self._response.status_code)
+
+    def header(self, name: str) -> str | None:
+        value = self._response.headers.get(name)
+        return str(value) if value is not None else None
+
+    def iter_bytes(self) -> Iterator[bytes]:
+        try:
+            yield from self._response.iter_raw()
+        except self._errors as error:
+            raise OSError(_one_line(error)) from None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

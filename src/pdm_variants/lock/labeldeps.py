@@ -20,7 +20,6 @@ label's dependencies.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 from collections.abc import Iterable, Mapping, MutableMapping
 from typing import TYPE_CHECKING, Any
@@ -28,13 +27,12 @@ from typing import TYPE_CHECKING, Any
 from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
-    from email.message import Message
-
     from pdm.models.repositories import Package
     from pdm.models.requirements import Requirement
     from unearth import Link
 
     from .document import LockDocument, LockedPackage
+    from .metadata import LabelMetadata
 
 __all__ = ["DEPENDENCIES_KEY", "lock_label_dependencies", "normalized_lines"]
 
@@ -96,29 +94,27 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
     """Set ``dependencies`` on every label that differs from its entry; per such label, the
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
     needs: list[_Need] = []
-    with contextlib.ExitStack() as stack:
-        cache = None  # PDM's candidate-info cache, opened once (it parses its whole file)
-        for name, record in packages.items():
-            entry = entries.get(name)
-            if entry is None:
-                continue
-            locked = normalized_lines(entry.dependencies or ())
-            for label, body in record.get("variants", {}).items():
-                body.pop(DEPENDENCIES_KEY, None)
-                link = _label_link(project, name, str(entry.version), record, label, entry)
-                if link is None:
-                    continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
-                if cache is None:
-                    from .._pdm.candidates import link_keyed_info_cache, writes_deferred
+    reader = None  # opened on first need
+    for name, record in packages.items():
+        entry = entries.get(name)
+        if entry is None:
+            continue
+        locked = normalized_lines(entry.dependencies or ())
+        for label, body in record.get("variants", {}).items():
+            body.pop(DEPENDENCIES_KEY, None)
+            found = _label_link(project, name, str(entry.version), record, label, entry)
+            if found is None:
+                continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
+            if reader is None:
+                from .metadata import CACHE_DIR, LabelMetadata
 
-                    cache = link_keyed_info_cache(project.make_candidate_info_cache())
-                    stack.enter_context(writes_deferred(cache))  # written once, for every label read
-                own = _dependencies(project, cache, name, str(entry.version), link)
-                if own != locked:
-                    body[DEPENDENCIES_KEY] = own
-                    extra = [line for line in own if line not in locked]
-                    if extra:
-                        needs.append((entry, name, label, extra))
+                reader = LabelMetadata(project.environment.session, project.cache(CACHE_DIR), project.core.ui)
+            own = _dependencies(reader, *found)
+            if own != locked:
+                body[DEPENDENCIES_KEY] = own
+                extra = [line for line in own if line not in locked]
+                if extra:
+                    needs.append((entry, name, label, extra))
     return needs
 
 
@@ -128,79 +124,37 @@ class _Conflict(Exception):
 
 def _label_link(
     project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: LockedPackage
-) -> Link | None:
-    """One locked wheel of *label* (first by filename), found on the source it is locked from."""
+) -> tuple[Link, str | None] | None:
+    """One locked wheel of *label* (the first its source lists), found on the source it is locked
+    from, and its locked sha256."""
     from .._pdm.sources import make_source
     from ..plan import source_name
 
     body = record["variants"][label]
     hashes = set(body.get("files", []))
-    wheels = sorted(item.name for item in entry.files if item.hash in hashes and item.is_wheel)
+    wheels = {item.name: item.hash for item in entry.files if item.hash in hashes and item.is_wheel}
     if not wheels:
         return None
     index = body.get("index")
     sources = [make_source(source_name(name, label), index, [name])] if index else project.sources
     for link in project.variants_release_files().links(sources, name, version):
         if link.filename in wheels:
-            return link
+            algorithm, _, digest = wheels[link.filename].partition(":")
+            return link, digest if algorithm == "sha256" else None
     return None
 
 
-def _dependencies(project: Any, cache: Any, name: str, version: str, link: Link) -> list[str]:
-    """The dependency lines of the wheel at *link*, cached per file in *cache* (each is read once).
+def _dependencies(reader: LabelMetadata, link: Link, sha256: str | None) -> list[str]:
+    """The dependency lines of the wheel at *link*, from its metadata alone.
 
     Read here, not through PDM's candidate preparation: that re-picks the best file for *this*
-    machine when the link is a variant wheel of another label.
+    machine when the link is a variant wheel of another label, and downloads it whole.
     """
     from pdm.models.requirements import filter_requirements_with_extras
 
-    from .._pdm.candidates import cache_dependency_lines, cached_dependency_lines
-
-    lines = cached_dependency_lines(cache, name, version, link)
-    if lines is None:
-        metadata = _wheel_metadata(project.environment.session, link)
-        requirements = filter_requirements_with_extras(metadata.get_all("Requires-Dist") or [], ())
-        lines = [requirement.as_line() for requirement in requirements]
-        cache_dependency_lines(
-            cache, name, version, link, lines, metadata.get("Requires-Python", ""), metadata.get("Summary", "")
-        )
-    return normalized_lines(lines)
-
-
-def _wheel_metadata(session: Any, link: Link) -> Message:
-    """The core metadata of the wheel at *link*: its PEP 658 file when the index has one, else
-    the wheel itself, streamed to a temporary file (CUDA wheels run to gigabytes)."""
-    import email.parser
-    import re
-    import tempfile
-    import zipfile
-    from pathlib import Path
-
-    from wheel_variants.errors import VariantsError
-
-    from .._pdm.http import http_errors
-
-    url = link.url_without_fragment
-    try:
-        if link.dist_info_metadata and link.dist_info_link is not None:
-            response = session.get(link.dist_info_link.normalized)
-            response.raise_for_status()
-            return email.parser.Parser().parsestr(response.text)
-        with tempfile.TemporaryFile() as stream:
-            if link.is_file:
-                stream.write(Path(link.file_path).read_bytes())
-            else:
-                with session.stream("GET", link.normalized) as response:
-                    response.raise_for_status()
-                    for chunk in response.iter_bytes():
-                        stream.write(chunk)
-            with zipfile.ZipFile(stream) as wheel:
-                names = [n for n in wheel.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", n)]
-                if len(names) != 1:
-                    raise VariantsError(f"{url}: expected one .dist-info/METADATA, found {len(names)}")
-                return email.parser.BytesParser().parsebytes(wheel.read(names[0]))
-    except (*http_errors(), OSError, zipfile.BadZipFile) as error:
-        raise VariantsError(f"{url}: cannot read the wheel's metadata ({error})") from None
+    metadata = reader.read(link, sha256)
+    requirements = filter_requirements_with_extras(metadata.get_all("Requires-Dist") or [], ())
+    return normalized_lines(requirement.as_line() for requirement in requirements)
 
 
 def _resolve_needs(
