@@ -5,8 +5,9 @@ wheels of one release each carry their own ``Requires-Dist``. PDM resolves once,
 (this machine's, or the first target's) and locks its dependencies on the ``[[package]]`` entry.
 After the targets' files are added, :func:`lock_label_dependencies`
 
-* reads the metadata of one wheel of every locked label (through the candidate-info cache, keyed
-  on the file) and records ``variants.<label>.dependencies`` where it differs from the entry's;
+* reads the metadata of one wheel of every locked label, never the wheel itself
+  (:mod:`pdm_variants.lock.metadata`), and records ``variants.<label>.dependencies`` where it
+  differs from the entry's;
 * resolves what those labels need beyond the lock against the lock's own pins (shared
   dependencies stay one entry) and adds the new packages as ``[[package]]`` entries, with the
   groups and marker of the package that needs them.
