@@ -13,8 +13,8 @@ After the targets' files are added, :func:`lock_label_dependencies`
   groups and marker of the package that needs them.
 
 A label needing another version of a package the lock already pins stops the lock with one line.
-A ``pylock.toml`` is read through :func:`pdm_variants.lock.pylock.as_lock_document` (PDM keeps an
-entry's dependencies in ``[packages.tool.pdm]``) and gets PEP 751 ``[[packages]]`` entries, as
+A ``pylock.toml`` is read like a ``pdm.lock`` (:class:`~pdm_variants.lock.document.LockDocument`;
+PDM keeps an entry's dependencies in ``[packages.tool.pdm]``) and gets PEP 751 ``[[packages]]`` entries, as
 PDM's own writer formats them. Install side: :mod:`pdm_variants.install.lockedrepo` swaps in the chosen
 label's dependencies.
 """
