@@ -1,6 +1,7 @@
 """Locking a generated PEP 825 release at scale: time and bytes read, PDM with and without the plugin, and uv.
 
-Usage: python benchmarks/bench_lock_scale.py [--packages 3] [--labels 4] [--pad-mib 0] [--metadata-files] [--no-ranges]
+Usage: python benchmarks/bench_lock_scale.py [--packages 3] [--labels 4] [--pad-mib 0] [--metadata-files]
+       [--no-ranges] [--actions lock,sync,noop-sync] [--runs 3]
 
 Issue 20: GPU wheels run from 400 MB to over 1 GB, and reading one label's dependencies must not
 download one. The index is generated: N packages, each one release of a plain wheel, M labelled
@@ -9,9 +10,11 @@ wheels (``cu118``, ``cu119``, ... with their ``variant.json``) and ``{name}-{ver
 127.0.0.1 by ``tests/indexserver.py`` with ``Range`` support (``--no-ranges``: without;
 ``--metadata-files``: PEP 658 files too), counting the bytes of every answer.
 
-Each tool locks the project twice: cold (empty caches, no lock file) and warm (caches kept, lock
-file removed); the table gives wall time, bytes sent (all, of ``.whl`` files) and requests. The
-actions are a table per tool (:func:`tools`): a ``sync`` row is one more entry there.
+Each tool runs each action cold (empty caches) and warm (caches kept): ``lock`` (the lock file
+removed first), ``sync`` (into a fresh virtual environment, made before the clock starts) and
+``noop-sync`` (nothing left to do). The table gives the median wall time of ``--runs`` runs, and
+the bytes sent (all, of ``.whl`` files) and requests of the last one. The actions are a table per
+tool (:func:`tools`).
 
 The ``remotemeta`` rows read the METADATA of every wheel on the index in-process through
 :mod:`wheel_variants.remotemeta` (cold: an empty metadata store; warm: the store kept): what the
@@ -24,10 +27,12 @@ import argparse
 import hashlib
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import venv
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +53,8 @@ VERSION = "1.0"
 #: The machine every run pretends to be (the nvidia provider's override): CUDA 12.8.
 CUDA = {"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.8"}
 UV = Path(sys.executable).with_name("uv")
+#: Each action and the subcommand that does it (the same for PDM and uv).
+PDM_ACTIONS = {"lock": "lock", "sync": "sync", "noop-sync": "sync"}
 
 
 def labels(count: int) -> list[str]:
@@ -122,7 +129,7 @@ def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
                 name=name,
                 project=runner.project,
                 env=env,
-                actions={"lock": [*runner.command, "lock"]},
+                actions={action: [*runner.command, command] for action, command in PDM_ACTIONS.items()},
                 caches=[Path(env["PDM_CACHE_DIR"]), Path(env["WHEEL_VARIANTS_CACHE_DIR"])],
                 lock_file="pdm.lock",
             )
@@ -137,7 +144,10 @@ def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
                 name="uv (preview)",
                 project=project,
                 env=uv_env(base, server),
-                actions={"lock": [str(UV), "lock", "--preview-features", "wheel-variants"]},
+                actions={
+                    action: [str(UV), command, "--preview-features", "wheel-variants"]
+                    for action, command in PDM_ACTIONS.items()
+                },
                 caches=[base / "cache"],
                 lock_file="uv.lock",
             )
@@ -176,18 +186,31 @@ class Row:
     failed: str = ""
 
 
-def run(tool: Tool, action: str, state: str, server: IndexServer) -> Row:
-    if state == "cold":
-        for cache in tool.caches:
-            shutil.rmtree(cache, ignore_errors=True)
-    if action == "lock":
-        (tool.project / tool.lock_file).unlink(missing_ok=True)
-    server.reset_counts()
-    start = time.perf_counter()
-    result = subprocess.run(
-        tool.actions[action], cwd=tool.project, env=tool.env, capture_output=True, text=True, timeout=1800, check=False
-    )
-    seconds = time.perf_counter() - start
+def run(tool: Tool, action: str, state: str, server: IndexServer, runs: int) -> Row:
+    """*action* of *tool* *runs* times: the median time, the last run's bytes and requests."""
+    times = []
+    for _ in range(runs):
+        if state == "cold":
+            for cache in tool.caches:
+                shutil.rmtree(cache, ignore_errors=True)
+        if action == "lock":
+            (tool.project / tool.lock_file).unlink(missing_ok=True)
+        if action == "sync":  # a fresh environment, as a new teammate's
+            shutil.rmtree(tool.project / ".venv", ignore_errors=True)
+            venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(tool.project / ".venv")
+        server.reset_counts()
+        start = time.perf_counter()
+        result = subprocess.run(
+            tool.actions[action],
+            cwd=tool.project,
+            env=tool.env,
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        times.append(time.perf_counter() - start)
+    seconds = statistics.median(times)
     failed = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1][:100]
     return Row(
         tool=tool.name,
@@ -242,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pad-mib", type=float, default=0, help="pad every wheel to about this size (default 0)")
     parser.add_argument("--metadata-files", action="store_true", help="the index offers PEP 658 files")
     parser.add_argument("--no-ranges", action="store_true", help="the server ignores Range requests")
-    parser.add_argument("--actions", default="lock", help="comma-separated actions (default: lock)")
+    parser.add_argument("--actions", default="lock", help="comma-separated: lock, sync, noop-sync (default: lock)")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each row; the median time is shown (default 3)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-lock-scale-") as directory:
         scratch = Path(directory)
@@ -254,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
             wheels = list((scratch / "index").rglob("*.whl"))
             index_size = sum(path.stat().st_size for path in wheels)
             rows = [
-                run(tool, action, state, server)
+                run(tool, action, state, server, args.runs)
                 for tool in tools(scratch, server, names)
                 for action in args.actions.split(",")
                 for state in ("cold", "warm")
@@ -267,10 +291,10 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.packages} packages x {args.labels} labels (+ the plain wheel): {len(wheels)} wheels, "
         f"{size(index_size).strip()} on the index, {offer}, Range {'ignored' if args.no_ranges else 'supported'}"
     )
-    print(f"{'tool':18s} {'action':6s} {'state':5s} {'time':>9s} {'all bytes':>13s} {'.whl bytes':>13s} {'GETs':>5s}")
+    print(f"{'tool':18s} {'action':9s} {'state':5s} {'time':>9s} {'all bytes':>13s} {'.whl bytes':>13s} {'GETs':>5s}")
     for row in rows:
         line = (
-            f"{row.tool:18s} {row.action:6s} {row.state:5s} {row.seconds:8.2f}s {size(row.total_bytes)} "
+            f"{row.tool:18s} {row.action:9s} {row.state:5s} {row.seconds:8.2f}s {size(row.total_bytes)} "
             f"{size(row.wheel_bytes)} {row.requests:5d}"
         )
         print(line + (f"  FAILED: {row.failed}" if row.failed else ""))
