@@ -54,14 +54,14 @@ def test_on_a_terminal_a_whole_wheel_download_draws_a_bar(monkeypatch: pytest.Mo
     monkeypatch.setattr(sys, "stderr", _Terminal())
     ui = _UI()
     with _DownloadProgress(ui, "gpulib-1.0-py3-none-any-cu12.whl") as progress:  # type: ignore[arg-type]
-        for received in (1, 2, 3):
-            progress(received * 2**20, 3 * 2**20)
+        for received in (10, 20, 30):
+            progress(received * 2**20, 30 * 2**20)
     assert ui.bar.events == [
         ("start", None),
-        ("task", 3 * 2**20),
-        ("update", 2**20),
-        ("update", 2 * 2**20),
-        ("update", 3 * 2**20),
+        ("task", 30 * 2**20),
+        ("update", 10 * 2**20),
+        ("update", 20 * 2**20),
+        ("update", 30 * 2**20),
         ("stop", None),
     ]
     assert ui.lines == []
@@ -80,8 +80,12 @@ def test_elsewhere_it_is_one_line_saying_why(monkeypatch: pytest.MonkeyPatch) ->
     assert ui.bar.events == []
 
 
-def test_nothing_is_shown_when_no_whole_wheel_is_downloaded() -> None:
+def test_nothing_is_shown_for_no_download_or_a_small_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stderr", _Terminal())
     ui = _UI()
     with _DownloadProgress(ui, "x.whl"):  # type: ignore[arg-type]
         pass
+    with _DownloadProgress(ui, "small-1.0-py3-none-any.whl") as progress:  # type: ignore[arg-type]
+        progress(2**20, 2 * 2**20)
+        progress(2 * 2**20, 2 * 2**20)
     assert (ui.lines, ui.bar.events) == ([], [])

@@ -24,6 +24,8 @@ __all__ = ["LabelMetadata"]
 
 #: Below PDM's cache directory.
 CACHE_DIR = "variant-metadata"
+#: Smaller whole-wheel downloads pass without a word (a test wheel, a pure-Python build).
+REPORTED_DOWNLOAD = 16 * 2**20
 
 
 class LabelMetadata:
@@ -76,8 +78,9 @@ def _local_metadata(path: Path, where: str) -> bytes:
 
 
 class _DownloadProgress:
-    """The core's download callback: a bar on a terminal, else one line when a whole wheel must be
-    downloaded (the index offers no metadata file and its server ignores byte ranges)."""
+    """The core's download callback: a bar on a terminal, else one line, when a whole wheel of
+    :data:`REPORTED_DOWNLOAD` or more (or of unknown size) must be downloaded (the index offers no
+    metadata file and its server ignores byte ranges)."""
 
     def __init__(self, ui: UI, filename: str) -> None:
         self._ui = ui
@@ -100,6 +103,8 @@ class _DownloadProgress:
 
     def _start(self, total: int | None) -> None:
         self._task = False  # started, with or without a bar
+        if total is not None and total < REPORTED_DOWNLOAD:
+            return
         size = f" ({total / 2**20:.0f} MiB)" if total else ""
         reason = "the index serves no metadata file and no byte ranges"
         if not sys.stderr.isatty():
