@@ -24,7 +24,7 @@ import time
 IN_PROCESS = r"""
 import sys, time
 t0 = time.perf_counter()
-from wheel_variants.detect import detect, clear_memo
+from wheel_variants.detection import detect, clear_memo
 t1 = time.perf_counter()
 detect(use_cache=sys.argv[1] == "cache")
 t2 = time.perf_counter()

@@ -12,7 +12,8 @@ from packaging.markers import Marker
 from wheel_variants.catalog import load_packages
 from wheel_variants.cli import build_parser, main
 from wheel_variants.packages import parse_packages
-from wheel_variants.uvconfig import UvConfigError, UvPlan, parse_uv_options, plan_uv, project_requirements
+from wheel_variants.uv.plan import UvConfigError, UvPlan, parse_uv_options
+from wheel_variants.uv.routing import plan_uv, project_requirements
 
 PLATFORMS = {
     (s, m): {"sys_platform": s, "platform_machine": m, "python_version": "3.12"}

@@ -40,8 +40,8 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..detect import detect
-    from ..detection import format_detection
+    from ..detection.answer import format_detection
+    from ..detection.probe import detect
 
     detection = detect(args.root, target=args.target, use_cache=not args.no_cache)
     sys.stdout.write(detection.to_json() if args.json else format_detection(detection))
@@ -61,7 +61,7 @@ def fast_main(argv: Sequence[str]) -> int | None:
     if os.environ.get("WHEEL_VARIANTS_TARGET") or os.environ.get("WHEEL_VARIANTS_PROPERTIES"):
         return None
     from .. import __version__
-    from ..detect_cache import cache_dir, cache_key, read_cached
+    from ..detection.cache import cache_dir, cache_key, read_cached
 
     text = read_cached(cache_dir(), cache_key(None, __version__))
     if text is None:

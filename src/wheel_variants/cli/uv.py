@@ -13,8 +13,9 @@ from ..catalog import load_packages
 from ..fileio import atomic_write_text
 from ..packages import PackagesConfig, normalize_name, select_variant
 from ..tomlfile import parse_toml
-from ..uvconfig import UvConfigError, parse_uv_options, plan_uv, project_requirements
-from ..uvwriter import UvClobberError, render_pyproject, unified_diff
+from ..uv.plan import UvConfigError, parse_uv_options
+from ..uv.routing import plan_uv, project_requirements
+from ..uv.writer import UvClobberError, render_pyproject, unified_diff
 from .uvargs import add_generator_arguments
 
 __all__ = ["add_generator_arguments", "register", "run"]
@@ -112,7 +113,7 @@ def detected_label(requirements: Sequence[str], labels: Sequence[str] | None, pa
     """The best label for this machine among the managed packages' variants (the first package decides)."""
     from packaging.requirements import Requirement
 
-    from ..detect import detect
+    from ..detection import detect
 
     supported = detect().supported
     for text in requirements:

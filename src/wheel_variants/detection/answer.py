@@ -25,8 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import VariantsError, located
-from .supported import SupportedFeature, SupportedProperties
+from ..errors import VariantsError, located
+from ..supported import SupportedFeature, SupportedProperties
 
 __all__ = ["SCHEMA_VERSION", "Detection", "NamespaceAnswer", "format_detection"]
 
