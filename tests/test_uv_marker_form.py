@@ -175,7 +175,7 @@ def test_output_is_tidy(tmp_path: Path, extras: bool) -> None:
 
 
 def test_help_ends_with_a_newline_and_says_when_to_pick_which_form() -> None:
-    parser = build_parser()
+    parser = build_parser("uv")
     uv = parser._subparsers._group_actions[0].choices["uv"]  # type: ignore[union-attr]
     text = uv.format_help()
     assert text.endswith("\n") and not text.endswith("\n\n")

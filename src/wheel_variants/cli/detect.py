@@ -9,17 +9,13 @@ if TYPE_CHECKING:  # this module is on the `detect --json` fast path: no typing/
     from collections.abc import Sequence
     from typing import Any
 
-__all__ = ["fast_main", "register", "run"]
+__all__ = ["configure", "fast_main", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "detect",
-        help="show the variant properties this machine supports",
-        description=(
-            "Print every namespace this machine supports with its ordered values and the probe that "
-            "answered. Overrides: WHEEL_VARIANTS_PROPERTIES, WHEEL_VARIANTS_TARGET (see docs/detection.md)."
-        ),
+def configure(parser: Any) -> None:
+    parser.description = (
+        "Print every namespace this machine supports with its ordered values and the probe that "
+        "answered. Overrides: WHEEL_VARIANTS_PROPERTIES, WHEEL_VARIANTS_TARGET (see docs/detection.md)."
     )
     parser.add_argument("--json", action="store_true", help="print the stable JSON document")
     parser.add_argument(
