@@ -53,9 +53,18 @@ def test_a_subcommand_help_has_its_description(capsys: pytest.CaptureFixture[str
 def test_detect_imports_detection_only(tmp_path: Path) -> None:
     modules = imported_by(["detect", "--json", "--no-cache"], tmp_path)
     ours = {name for name in modules if name.startswith("wheel_variants")}
-    assert not {name for name in ours if name.startswith("wheel_variants.uv")}
+    assert not {name for name in ours if name.startswith(("wheel_variants.uv", "wheel_variants.config"))}
     assert ours & {f"wheel_variants.cli.{name}" for name in COMMANDS} == {"wheel_variants.cli.detect"}
-    assert not {"tomlkit", "packaging.markers", "packaging.requirements"} & modules
+    assert not {"tomlkit", "packaging.markers", "packaging.requirements", "argparse", "typing"} & modules
+
+
+def test_plain_detect_skips_argparse_with_the_same_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["detect", "--no-cache", "--json"]) == 0
+    flags_only = capsys.readouterr().out
+    assert main(["detect", "--no-c", "--json"]) == 0  # an abbreviation: argparse parses it
+    assert capsys.readouterr().out == flags_only
+    assert main(["detect", "--no-cache"]) == 0
+    assert not capsys.readouterr().out.startswith("{")
 
 
 def test_the_command_is_the_first_word_that_is_not_an_option() -> None:

@@ -66,18 +66,22 @@ def chosen_command(arguments: Sequence[str]) -> str | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else list(argv)
+    args = None
     if arguments[:1] == ["detect"]:
-        # A fresh cached `detect --json` answer is printed without building the parser.
-        from .detect import fast_main
+        # A fresh cached `detect --json` answer is printed without building the parser, and plain
+        # `detect [--json] [--no-cache]` runs without argparse.
+        from .detect import fast_main, flags_only
 
         fast = fast_main(arguments[1:])
         if fast is not None:
             return fast
-    parser = build_parser(chosen_command(arguments))
-    args = parser.parse_args(arguments)
-    if not getattr(args, "handler", None):
-        parser.print_help()
-        return 2
+        args = flags_only(arguments[1:])
+    if args is None:
+        parser = build_parser(chosen_command(arguments))
+        args = parser.parse_args(arguments)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 2
     try:
         result: int = args.handler(args)
     except VariantsError as error:

@@ -9,7 +9,7 @@ if TYPE_CHECKING:  # this module is on the `detect --json` fast path: no typing/
     from collections.abc import Sequence
     from typing import Any
 
-__all__ = ["configure", "fast_main", "run"]
+__all__ = ["configure", "fast_main", "flags_only", "run"]
 
 
 def configure(parser: Any) -> None:
@@ -42,6 +42,19 @@ def run(args: Any) -> int:
     detection = detect(args.root, target=args.target, use_cache=not args.no_cache)
     sys.stdout.write(detection.to_json() if args.json else format_detection(detection))
     return 0
+
+
+def flags_only(argv: Sequence[str]) -> Any | None:
+    """The parsed arguments when *argv* holds nothing but ``--json`` and ``--no-cache`` (how scripts
+    run it), without importing argparse, which would double the imports of a probe.
+
+    None for anything else: argparse parses it, with its abbreviations, errors and help.
+    """
+    if not set(argv) <= {"--json", "--no-cache"}:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(json="--json" in argv, no_cache="--no-cache" in argv, root=None, target=None, handler=run)
 
 
 def fast_main(argv: Sequence[str]) -> int | None:

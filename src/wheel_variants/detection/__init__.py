@@ -11,8 +11,6 @@ Names are loaded on first use: ``wheel-variants detect --json`` serves a cached 
 
 from __future__ import annotations
 
-import importlib
-
 # Not `from typing import TYPE_CHECKING`: importing typing costs milliseconds on the fast path.
 TYPE_CHECKING = False
 
@@ -55,6 +53,8 @@ def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib  # here, not at the top: the cached `detect --json` never needs it
+
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

@@ -23,11 +23,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from ..config import TargetSpec, VariantsConfig, find_pyproject, read_config
 from ..errors import VariantsError
 from ..properties import VariantProperty
 from ..supported import SupportedFeature
 from .answer import Detection, NamespaceAnswer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the configuration is read only for a target: plain detection never needs it
+    from ..config import TargetSpec, VariantsConfig
 
 __all__ = ["PROPERTIES_ENV", "TARGET_ENV", "load_target", "parse_properties_override", "properties_override"]
 
@@ -67,6 +70,8 @@ def properties_override(environ: Mapping[str, str]) -> tuple[NamespaceAnswer, ..
 
 def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Detection:
     """A named target of *config* (or of the nearest ``pyproject.toml``), or a JSON file."""
+    from ..config import VariantsConfig, find_pyproject, read_config
+
     if config is None:
         looks_like_file = os.sep in name_or_path or name_or_path.endswith(".json")
         config = VariantsConfig() if looks_like_file else read_config(find_pyproject())
