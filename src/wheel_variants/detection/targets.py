@@ -24,7 +24,6 @@ import os
 from collections.abc import Mapping
 
 from ..errors import VariantsError
-from ..properties import VariantProperty
 from ..supported import SupportedFeature
 from .answer import Detection, NamespaceAnswer
 
@@ -43,6 +42,8 @@ def parse_properties_override(text: str, source: str = PROPERTIES_ENV) -> tuple[
 
     Entries are separated by ``;`` or newlines; repeated features collect values in order.
     """
+    from ..properties import VariantProperty  # here: plain detection never builds the property classes
+
     grouped: dict[str, dict[str, list[str]]] = {}
     entries = [entry.strip() for entry in text.replace("\n", ";").split(";")]
     for index, entry in enumerate(entry for entry in entries if entry):
