@@ -19,7 +19,7 @@ TABLES = {
 
 
 def modules_in_tree(package: str) -> set[str]:
-    """``uvconfig``, ``providers/nvidia``, ``cli/`` (a subpackage's ``__init__``), ``__init__``."""
+    """``explain``, ``providers/nvidia``, ``cli/`` (a subpackage's ``__init__``), ``__init__``."""
     base = ROOT / "src" / package
     names = set()
     for path in base.rglob("*.py"):

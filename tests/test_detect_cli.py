@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from hardware_trees import capture, make_tree
-from wheel_variants import __version__, detect_cache
+from wheel_variants import __version__
 from wheel_variants.cli import main
-from wheel_variants.detect import clear_memo
+from wheel_variants.detection import cache, clear_memo
 
 VARIANTS = {
     "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
@@ -35,7 +35,7 @@ VARIANTS = {
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     clear_memo()
-    monkeypatch.setenv(detect_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     for name in ("WHEEL_VARIANTS_TARGET", "WHEEL_VARIANTS_PROPERTIES", "WHEEL_VARIANTS_TRUSTED_PROVIDERS"):
         monkeypatch.delenv(name, raising=False)
 
@@ -68,7 +68,7 @@ def test_detect_text_shortens_long_lists(root: Path, capsys: pytest.CaptureFixtu
 
 def test_fast_path_prints_a_fresh_cache_entry_verbatim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     stored = '{"version": 1, "namespaces": {}, "unsupported": {}, "warnings": ["from cache"]}\n'
-    detect_cache.write_cached(str(tmp_path / "cache"), detect_cache.cache_key(None, __version__), stored)
+    cache.write_cached(str(tmp_path / "cache"), cache.cache_key(None, __version__), stored)
     assert main(["detect", "--json"]) == 0
     assert capsys.readouterr().out == stored
 

@@ -10,14 +10,12 @@ from pathlib import Path
 import pytest
 
 from hardware_trees import capture, make_tree
-from wheel_variants import detect_cache
 from wheel_variants.config import ConfigError, parse_config
-from wheel_variants.detect import detect
-from wheel_variants.detection import Detection
+from wheel_variants.detection import Detection, cache, detect
+from wheel_variants.detection.targets import PROPERTIES_ENV, parse_properties_override
 from wheel_variants.errors import VariantsError
 from wheel_variants.metadata import ProviderInfo
 from wheel_variants.system import SystemRoot
-from wheel_variants.targets import PROPERTIES_ENV, parse_properties_override
 from wheel_variants.trust import TRUST_ENV, untrusted_reason
 
 
@@ -194,27 +192,44 @@ def test_trusted_plugins_run_in_a_subprocess(
 
 def test_disk_cache_hits_and_misses_on_fingerprint(tmp_path: Path) -> None:
     document = Detection().to_json()
-    detect_cache.write_cached(str(tmp_path), "key-a", document)
-    assert detect_cache.read_cached(str(tmp_path), "key-a") == document
-    assert detect_cache.read_cached(str(tmp_path), "key-b") is None  # driver/device/boot changed
-    assert detect_cache.read_cached(str(tmp_path / "missing"), "key-a") is None
+    cache.write_cached(str(tmp_path), "key-a", document)
+    assert cache.read_cached(str(tmp_path), "key-a") == document
+    assert cache.read_cached(str(tmp_path), "key-b") is None  # driver/device/boot changed
+    assert cache.read_cached(str(tmp_path / "missing"), "key-a") is None
 
 
 def test_cache_key_covers_overrides_and_drivers() -> None:
-    plain = detect_cache.cache_key({}, "1")
-    forced = detect_cache.cache_key({"NV_VARIANT_PROVIDER_FORCE_SM_ARCH": "9.0"}, "1")
+    plain = cache.cache_key({}, "1")
+    forced = cache.cache_key({"NV_VARIANT_PROVIDER_FORCE_SM_ARCH": "9.0"}, "1")
     assert plain != forced
-    assert detect_cache.cache_key({}, "2") != plain
+    assert cache.cache_key({}, "2") != plain
     assert "\n" not in plain
     if sys.platform.startswith("linux"):
         assert "/" not in plain.split("|")[0]
+
+
+def test_probe_env_lists_every_variable_the_probes_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One list scopes both the disk cache and the memo: a forced value the list lacks would be
+    served from an answer probed without it."""
+    from wheel_variants.detection import PROBE_ENV, clear_memo
+    from wheel_variants.providers import amd, intel, nvidia
+
+    forced = {nvidia.FORCE_CUDA, nvidia.FORCE_SM, amd.FORCE_GFX, amd.FORCE_ROCM, intel.FORCE_DEVICE_IP, "ROCM_PATH"}
+    assert set(PROBE_ENV) == forced
+    for name in PROBE_ENV:
+        assert cache.cache_key({name: "x"}, "1") != cache.cache_key({}, "1"), name
+    monkeypatch.setenv(nvidia.FORCE_CUDA, "12.8")
+    clear_memo()
+    with_cuda = detect(use_cache=False)
+    monkeypatch.setenv(nvidia.FORCE_CUDA, "12.4")
+    assert detect(use_cache=False) != with_cuda  # the memo is keyed by the forced value
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG layout is Linux-only")
 def test_cache_dir_matches_platformdirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import platformdirs
 
-    monkeypatch.delenv(detect_cache.CACHE_ENV, raising=False)
+    monkeypatch.delenv(cache.CACHE_ENV, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    assert detect_cache.cache_dir() == platformdirs.user_cache_dir("wheel-variants", appauthor=False)
-    assert detect_cache.cache_dir({detect_cache.CACHE_ENV: "/x"}) == "/x"
+    assert cache.cache_dir() == platformdirs.user_cache_dir("wheel-variants", appauthor=False)
+    assert cache.cache_dir({cache.CACHE_ENV: "/x"}) == "/x"

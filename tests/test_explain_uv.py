@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 
 from wheel_variants.cli import main
-from wheel_variants.detect import clear_memo
+from wheel_variants.detection import clear_memo
 from wheel_variants.metadata import SCHEMA_V0_1, SCHEMA_V0_2, metadata_from_dict
-from wheel_variants.uvdiffer import uv_differences
+from wheel_variants.uv.preview import uv_differences
 
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from wheel_variants import detect_cache
+    from wheel_variants.detection import cache
 
     clear_memo()
-    monkeypatch.setenv(detect_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     monkeypatch.setenv("WHEEL_VARIANTS_PROPERTIES", "x86_64 :: level :: v3; x86_64 :: avx2 :: on")
     monkeypatch.delenv("WHEEL_VARIANTS_TARGET", raising=False)
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:Deprec
 
 from hardware_trees import capture, make_tree  # noqa: E402
 from pdm_variants import plugin  # noqa: E402
-from wheel_variants.detect import clear_memo, detect  # noqa: E402
+from wheel_variants.detection import clear_memo, detect  # noqa: E402
 
 PYPROJECT = """\
 [project]

@@ -11,7 +11,7 @@ from hardware_trees import capture, make_tree
 from indexserver import IndexServer
 from llamamirror import llama_mirror, llama_runner
 from pdmtools import PdmRunner
-from wheel_variants.detect import detect
+from wheel_variants.detection import detect
 
 pytestmark = pytest.mark.slow
 

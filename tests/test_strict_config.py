@@ -22,11 +22,10 @@ PREFIX = "[tool.wheel-variants]"
 
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from wheel_variants import detect_cache
-    from wheel_variants.detect import clear_memo
+    from wheel_variants.detection import cache, clear_memo
 
     clear_memo()
-    monkeypatch.setenv(detect_cache.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     for name in ("WHEEL_VARIANTS_TARGET", "WHEEL_VARIANTS_PROPERTIES", "WHEEL_VARIANTS_TRUSTED_PROVIDERS"):
         monkeypatch.delenv(name, raising=False)
 

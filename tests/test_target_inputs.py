@@ -22,13 +22,12 @@ from test_providers_x86_64 import SYSCTL as X86_SYSCTL
 from test_providers_x86_64 import expected_level
 from wheel_variants.cli import main
 from wheel_variants.config import ConfigError, parse_config
-from wheel_variants.detect import clear_memo, detect
-from wheel_variants.detection import Detection
+from wheel_variants.detection import Detection, clear_memo, detect
+from wheel_variants.detection.provider_inputs import INPUT_KEYS
+from wheel_variants.detection.targets import load_target
 from wheel_variants.providers import aarch64, amd, nvidia, x86_64
 from wheel_variants.providers.cpuinfo_parse import common_words, parse_cpuinfo
 from wheel_variants.system import CommandResult, SystemRoot
-from wheel_variants.target_inputs import INPUT_KEYS
-from wheel_variants.targets import load_target
 
 NVIDIA = provenance_rows("nvidia")
 MACOS = provenance_rows("macos-sysctl")

@@ -12,7 +12,8 @@ from packaging.markers import Marker
 from wheel_variants.catalog import load_packages
 from wheel_variants.cli import build_parser, main
 from wheel_variants.packages import parse_packages
-from wheel_variants.uvconfig import UvConfigError, UvPlan, parse_uv_options, plan_uv, project_requirements
+from wheel_variants.uv.plan import UvConfigError, UvPlan, parse_uv_options
+from wheel_variants.uv.routing import plan_uv, project_requirements
 
 PLATFORMS = {
     (s, m): {"sys_platform": s, "platform_machine": m, "python_version": "3.12"}
@@ -174,7 +175,7 @@ def test_output_is_tidy(tmp_path: Path, extras: bool) -> None:
 
 
 def test_help_ends_with_a_newline_and_says_when_to_pick_which_form() -> None:
-    parser = build_parser()
+    parser = build_parser("uv")
     uv = parser._subparsers._group_actions[0].choices["uv"]  # type: ignore[union-attr]
     text = uv.format_help()
     assert text.endswith("\n") and not text.endswith("\n\n")

@@ -11,8 +11,10 @@ from packaging.markers import Marker
 
 from wheel_variants.catalog import load_packages
 from wheel_variants.cli import main
-from wheel_variants.uvconfig import UvConfigError, UvOptions, negate_marker, parse_uv_options, plan_uv
-from wheel_variants.uvwriter import render_pyproject
+from wheel_variants.uv.markers import negate_marker
+from wheel_variants.uv.plan import UvConfigError, UvOptions, parse_uv_options
+from wheel_variants.uv.routing import plan_uv
+from wheel_variants.uv.writer import render_pyproject
 
 PLATFORMS = [
     {"sys_platform": s, "platform_machine": m, "platform_system": "x", "python_version": v}

@@ -9,7 +9,7 @@ from packaging.markers import Marker
 
 from wheel_variants.packages import IndexVariant
 from wheel_variants.properties import VariantProperty
-from wheel_variants.uvmarkers import MarkerAlgebraError, conjoin, disjoint, negate_marker, variant_marker
+from wheel_variants.uv.markers import MarkerAlgebraError, conjoin, disjoint, negate_marker, variant_marker
 
 ENVIRONMENTS = [
     {"sys_platform": s, "platform_machine": m, "python_version": v}

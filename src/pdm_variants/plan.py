@@ -23,8 +23,8 @@ def source_name(package: str, label: str) -> str:
 
 
 def detect_supported(environ: Mapping[str, str] | None = None) -> SupportedProperties:
-    """This machine's supported properties (overrides and targets honoured; see ``wheel_variants.detect``)."""
-    from wheel_variants.detect import detect
+    """This machine's supported properties (overrides and targets honoured; see ``wheel_variants.detection``)."""
+    from wheel_variants.detection import detect
 
     return detect(environ=environ).supported
 

@@ -196,7 +196,7 @@ class VariantsProject:
         """Unknown namespaces and packages no variant fits: each warned once per command."""
         from rich.markup import escape
 
-        from wheel_variants.detect import BUILTIN_NAMESPACES
+        from wheel_variants.detection import BUILTIN_NAMESPACES
 
         from .diagnose import plan_warnings
 

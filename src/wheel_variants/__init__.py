@@ -6,8 +6,6 @@ machine.
 
 from __future__ import annotations
 
-import importlib
-
 # Not `from typing import TYPE_CHECKING`: importing typing costs milliseconds on every CLI start.
 TYPE_CHECKING = False
 
@@ -48,6 +46,8 @@ def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'wheel_variants' has no attribute {name!r}")
+    import importlib  # here, not at the top: importing it (and warnings) slows every command's start
+
     value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
     globals()[name] = value
     return value

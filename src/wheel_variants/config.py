@@ -1,7 +1,7 @@
 """The ``[tool.wheel-variants]`` table of ``pyproject.toml``: a typed model with located errors.
 
 The keys detection needs live here; ``index-bases`` and ``packages`` are read by ``packages.py``,
-``uv`` by ``uvconfig.py``. Every key of the table is one of :data:`TOOL_KEYS`: a misspelled key
+``uv`` by ``uv/plan.py``. Every key of the table is one of :data:`TOOL_KEYS`: a misspelled key
 is an error with a did-you-mean (:func:`check_tool_table`), never silently ignored::
 
     [tool.wheel-variants]
@@ -13,7 +13,7 @@ is an error with a did-you-mean (:func:`check_tool_table`), never silently ignor
 
     [tool.wheel-variants.targets.alice]           # provider inputs: the built-in providers derive
     cuda-driver = "12.8"                          # the properties, as on a real machine (keys and
-    sm-arch = "9.0"                               # their meaning: target_inputs.py)
+    sm-arch = "9.0"                               # their meaning: detection/provider_inputs.py)
     x86-64-level = "v4"
 
     [tool.wheel-variants.targets.ci]
@@ -39,9 +39,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .detection.provider_inputs import ProviderInputs, input_hint, input_namespaces, parse_inputs
 from .errors import VariantsError
 from .supported import SupportedProperties
-from .target_inputs import ProviderInputs, input_hint, input_namespaces, parse_inputs
 
 __all__ = [
     "TOOL_KEYS",
@@ -63,7 +63,7 @@ TOOL_KEYS: dict[str, str] = {
     "targets": "config",
     "index-bases": "packages",
     "packages": "packages",
-    "uv": "uvconfig",
+    "uv": "uv.plan",
 }
 _TARGET_KEYS = ("file", "platform")
 

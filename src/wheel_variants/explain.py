@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .detection import Detection
+from .detection.answer import Detection
 from .errors import VariantsError
 from .metadata import VariantsMetadata, parse_metadata
 from .ordering import order_variants
@@ -101,7 +101,7 @@ def explain_release(
         if extra is not None and rejection.cause.available is None:
             reason = f"{reason} ({extra})"
         rejected.append((rejection.label, reason))
-    from .uvdiffer import uv_differences
+    from .uv.preview import uv_differences
 
     return Explanation(
         source=source,
@@ -120,7 +120,7 @@ def explain(
     use_cache: bool = True,
 ) -> list[Explanation]:
     """Detect (with each release's providers) and rank every release found in *paths*."""
-    from .detect import detect
+    from .detection import detect
 
     explanations = []
     for source, metadata, wheels in collect_releases(paths):

@@ -24,8 +24,8 @@ from typing import Any
 
 from .errors import InvalidMetadataError, UnsupportedSchemaError, VariantsError, located
 from .filename import is_dots_label
+from .grammar import validate_feature_name, validate_namespace, validate_value
 from .jsonload import load_json
-from .properties import validate_feature_name, validate_namespace, validate_value
 from .variant import Variant
 
 __all__ = [

@@ -30,9 +30,10 @@ from typing import Any, TypeGuard
 
 from .errors import VariantsError
 from .filename import NULL_LABEL, validate_label
+from .grammar import validate_namespace
 from .names import normalize_name
 from .ordering import order_variants
-from .properties import VariantProperty, validate_namespace
+from .properties import VariantProperty
 from .supported import SupportedProperties
 from .variant import Variant
 

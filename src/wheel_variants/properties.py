@@ -6,45 +6,13 @@ import re
 from dataclasses import dataclass
 
 from .errors import InvalidPropertyError, located
+from .grammar import NAME as _NAME
+from .grammar import VALUE as _VALUE
+from .grammar import validate_feature_name, validate_namespace, validate_value
 
-__all__ = [
-    "VariantFeature",
-    "VariantProperty",
-    "validate_feature_name",
-    "validate_namespace",
-    "validate_value",
-]
+__all__ = ["VariantFeature", "VariantProperty"]
 
-_NAME = re.compile(r"[a-z0-9_]+")
-_VALUE = re.compile(r"[a-z0-9_.]+")
 _SEPARATOR = re.compile(r"\s*::\s*")
-
-
-def validate_namespace(namespace: object, where: str | None = None) -> str:
-    """Return *namespace* if it is a valid PEP 825 namespace, else raise."""
-    if not isinstance(namespace, str) or not _NAME.fullmatch(namespace):
-        raise InvalidPropertyError(
-            f"invalid variant namespace {namespace!r}{located(where)}: namespaces are non-empty lowercase [a-z0-9_]"
-        )
-    return namespace
-
-
-def validate_feature_name(feature: object, where: str | None = None) -> str:
-    """Return *feature* if it is a valid PEP 825 feature name, else raise."""
-    if not isinstance(feature, str) or not _NAME.fullmatch(feature):
-        raise InvalidPropertyError(
-            f"invalid variant feature {feature!r}{located(where)}: feature names are non-empty lowercase [a-z0-9_]"
-        )
-    return feature
-
-
-def validate_value(value: object, where: str | None = None) -> str:
-    """Return *value* if it is a valid PEP 825 feature value, else raise."""
-    if not isinstance(value, str) or not _VALUE.fullmatch(value):
-        raise InvalidPropertyError(
-            f"invalid variant value {value!r}{located(where)}: values are non-empty lowercase [a-z0-9_.]"
-        )
-    return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)

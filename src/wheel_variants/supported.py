@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .errors import InvalidPropertyError, located
-from .properties import validate_feature_name, validate_namespace, validate_value
+from .grammar import validate_feature_name, validate_namespace, validate_value
 
 __all__ = ["SupportedFeature", "SupportedProperties"]
 

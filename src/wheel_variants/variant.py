@@ -7,13 +7,8 @@ from dataclasses import dataclass, field
 
 from .errors import InvalidLabelError, InvalidMetadataError, located
 from .filename import NULL_LABEL, validate_label
-from .properties import (
-    VariantFeature,
-    VariantProperty,
-    validate_feature_name,
-    validate_namespace,
-    validate_value,
-)
+from .grammar import validate_feature_name, validate_namespace, validate_value
+from .properties import VariantFeature, VariantProperty
 
 __all__ = ["Variant"]
 

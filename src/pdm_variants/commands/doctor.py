@@ -69,7 +69,7 @@ def check_tools(core: Any, findings: Findings) -> None:
 
 
 def check_detection(findings: Findings) -> None:
-    from wheel_variants.detect import detect
+    from wheel_variants.detection import detect
 
     detection = detect()
     if detection.answers:

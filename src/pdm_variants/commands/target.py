@@ -27,7 +27,7 @@ def run_add_target(project: Project, options: argparse.Namespace) -> None:
     import tomlkit
     from pdm.exceptions import PdmUsageError
 
-    from wheel_variants.detect import detect
+    from wheel_variants.detection import detect
     from wheel_variants.fileio import atomic_write_text
 
     name = options.name

@@ -42,7 +42,7 @@ class VariantsCommand(BaseCommand):
     name = "variants"
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
-        from wheel_variants.cli.uvargs import add_generator_arguments
+        from wheel_variants.cli.uv import add_generator_arguments
 
         from .cache import add_cache_arguments
         from .target import add_target_arguments

@@ -44,7 +44,7 @@ class TargetPlan:
 def read_targets(project: Any, plan: VariantPlan | None) -> list[TargetPlan]:
     """The declared targets of *project*, each with its plan for the packages *plan* manages."""
     from wheel_variants.config import find_pyproject, read_config
-    from wheel_variants.targets import load_target
+    from wheel_variants.detection.targets import load_target
 
     from .._pdm.sources import platform_marker_environment
     from ..plan import make_plan

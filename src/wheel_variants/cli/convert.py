@@ -10,19 +10,15 @@ from typing import Any, TextIO
 from ..convert.progress import SilentProgress
 from ..errors import VariantsError
 
-__all__ = ["register"]
+__all__ = ["configure", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "convert",
-        help="turn a package's per-backend indexes into one PEP 825 index folder",
-        description=(
-            "Download the wheels of PACKAGE from each of its index variants (the built-in catalog, or "
-            "[tool.wheel-variants.packages.<name>] of --project), label them and write OUTDIR/<name>/: "
-            "variant wheels, the fallback as a plain wheel and as the null variant, the release's "
-            "*-variants.json and index.html. A rerun downloads only what changed."
-        ),
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Download the wheels of PACKAGE from each of its index variants (the built-in catalog, or "
+        "[tool.wheel-variants.packages.<name>] of --project), label them and write OUTDIR/<name>/: "
+        "variant wheels, the fallback as a plain wheel and as the null variant, the release's "
+        "*-variants.json and index.html. A rerun downloads only what changed."
     )
     parser.add_argument("package", metavar="PACKAGE")
     parser.add_argument("--output-dir", "-o", type=Path, required=True, metavar="OUTDIR")

@@ -9,17 +9,13 @@ if TYPE_CHECKING:  # this module is on the `detect --json` fast path: no typing/
     from collections.abc import Sequence
     from typing import Any
 
-__all__ = ["fast_main", "register", "run"]
+__all__ = ["configure", "fast_main", "flags_only", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "detect",
-        help="show the variant properties this machine supports",
-        description=(
-            "Print every namespace this machine supports with its ordered values and the probe that "
-            "answered. Overrides: WHEEL_VARIANTS_PROPERTIES, WHEEL_VARIANTS_TARGET (see docs/detection.md)."
-        ),
+def configure(parser: Any) -> None:
+    parser.description = (
+        "Print every namespace this machine supports with its ordered values and the probe that "
+        "answered. Overrides: WHEEL_VARIANTS_PROPERTIES, WHEEL_VARIANTS_TARGET (see docs/detection.md)."
     )
     parser.add_argument("--json", action="store_true", help="print the stable JSON document")
     parser.add_argument(
@@ -40,12 +36,25 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: Any) -> int:
-    from ..detect import detect
-    from ..detection import format_detection
+    from ..detection.answer import format_detection
+    from ..detection.probe import detect
 
     detection = detect(args.root, target=args.target, use_cache=not args.no_cache)
     sys.stdout.write(detection.to_json() if args.json else format_detection(detection))
     return 0
+
+
+def flags_only(argv: Sequence[str]) -> Any | None:
+    """The parsed arguments when *argv* holds nothing but ``--json`` and ``--no-cache`` (how scripts
+    run it), without importing argparse, which would double the imports of a probe.
+
+    None for anything else: argparse parses it, with its abbreviations, errors and help.
+    """
+    if not set(argv) <= {"--json", "--no-cache"}:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(json="--json" in argv, no_cache="--no-cache" in argv, root=None, target=None, handler=run)
 
 
 def fast_main(argv: Sequence[str]) -> int | None:
@@ -61,7 +70,7 @@ def fast_main(argv: Sequence[str]) -> int | None:
     if os.environ.get("WHEEL_VARIANTS_TARGET") or os.environ.get("WHEEL_VARIANTS_PROPERTIES"):
         return None
     from .. import __version__
-    from ..detect_cache import cache_dir, cache_key, read_cached
+    from ..detection.cache import cache_dir, cache_key, read_cached
 
     text = read_cached(cache_dir(), cache_key(None, __version__))
     if text is None:

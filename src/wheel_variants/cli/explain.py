@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
-from typing import Any
 
-__all__ = ["register", "run"]
+__all__ = ["configure", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "explain",
-        help="rank a release's variants for this machine and give each loser's reason",
-        description=(
-            "Read variant wheels (or a directory of them) or a *-variants.json file, rank the variants "
-            "for this machine (or --target) and print the winner and why every other variant lost."
-        ),
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Read variant wheels (or a directory of them) or a *-variants.json file, rank the variants "
+        "for this machine (or --target) and print the winner and why every other variant lost."
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="a directory, .whl files or a *-variants.json")
     parser.add_argument(
@@ -28,7 +24,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
-def run(args: Any) -> int:
+def run(args: argparse.Namespace) -> int:
     from ..explain import explain
 
     explanations = explain(args.paths, target=args.target, root=args.root, use_cache=not args.no_cache)

@@ -4,21 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 from ..indexjson import write_index_json
 
-__all__ = ["register"]
+__all__ = ["configure", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "index",
-        help="write {name}-{version}-variants.json for the variant wheels in a directory",
-        description=(
-            "Merge the variant.json of every variant wheel in DIRECTORY into one "
-            "{name}-{version}-variants.json per release (atomic; a conflict writes nothing)."
-        ),
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Merge the variant.json of every variant wheel in DIRECTORY into one "
+        "{name}-{version}-variants.json per release (atomic; a conflict writes nothing)."
     )
     parser.add_argument("directory", type=Path)
     parser.set_defaults(handler=run)

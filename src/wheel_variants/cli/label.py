@@ -13,18 +13,14 @@ from ..properties import VariantProperty
 from ..tomlfile import parse_toml
 from ..wheelfile import make_variant_wheel
 
-__all__ = ["register"]
+__all__ = ["configure", "run"]
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "label",
-        help="add variant.json and a variant label to an existing wheel",
-        description=(
-            "Write a variant copy of WHEEL into the output directory: .dist-info/variant.json added, "
-            "RECORD rewritten, the label appended to the filename. Providers and namespace priorities "
-            "come from the [variant] table of --pyproject."
-        ),
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = (
+        "Write a variant copy of WHEEL into the output directory: .dist-info/variant.json added, "
+        "RECORD rewritten, the label appended to the filename. Providers and namespace priorities "
+        "come from the [variant] table of --pyproject."
     )
     parser.add_argument("wheel", type=Path, help="a non-variant wheel")
     parser.add_argument("--label", "-l", help="the variant label (properties default to [variant.variants.LABEL])")

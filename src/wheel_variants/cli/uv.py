@@ -1,23 +1,22 @@
-"""``wheel-variants uv``: write uv indexes and sources (by platform, or per extra/group) into pyproject.toml."""
+"""``wheel-variants uv``: write uv indexes and sources (by platform, or per extra/group) into pyproject.toml.
+
+``pdm variants uv`` adds :func:`add_generator_arguments` to its own parser and calls :func:`run`:
+the generator (packaging's markers, tomlkit) is imported when it runs, not when a parser is built.
+"""
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import sys
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from ..catalog import load_packages
-from ..fileio import atomic_write_text
-from ..packages import PackagesConfig, normalize_name, select_variant
-from ..tomlfile import parse_toml
-from ..uvconfig import UvConfigError, parse_uv_options, plan_uv, project_requirements
-from ..uvwriter import UvClobberError, render_pyproject, unified_diff
-from .uvargs import add_generator_arguments
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
-__all__ = ["add_generator_arguments", "register", "run"]
+    from ..packages import PackagesConfig
+
+__all__ = ["add_generator_arguments", "configure", "run"]
 
 
 DESCRIPTION = """\
@@ -42,20 +41,38 @@ examples:
 """
 
 
-def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser(
-        "uv",
-        help="generate uv indexes and sources (by platform, or per extra/group) for per-backend packages",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = DESCRIPTION
+    parser.epilog = EPILOG
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
     add_generator_arguments(parser)
     parser.add_argument("--project", type=Path, default=Path(), metavar="DIR", help="project directory (default: .)")
     parser.set_defaults(handler=run)
 
 
+def add_generator_arguments(parser: argparse.ArgumentParser) -> None:
+    """The generator's options, shared with ``pdm variants uv`` (which supplies the project itself)."""
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--write", action="store_true", help="update pyproject.toml in place")
+    action.add_argument("--check", action="store_true", help="exit 1 if pyproject.toml is out of date (for CI)")
+    action.add_argument("--diff", action="store_true", help="print a unified diff and change nothing (default)")
+    default = parser.add_mutually_exclusive_group()
+    default.add_argument("--detect", action="store_true", help="pick the default label from this machine's hardware")
+    default.add_argument("--default", metavar="LABEL", help="the default label (source-build variables, default group)")
+    parser.add_argument("--groups", action="store_true", help="use [dependency-groups] instead of extras")
+    parser.add_argument("--force", action="store_true", help="replace hand-written uv sources/extras/indexes")
+
+
 def run(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from ..catalog import load_packages
+    from ..fileio import atomic_write_text
+    from ..tomlfile import parse_toml
+    from ..uv.plan import UvConfigError, parse_uv_options
+    from ..uv.routing import plan_uv, project_requirements
+    from ..uv.writer import UvClobberError, render_pyproject, unified_diff
+
     path = args.project / "pyproject.toml"
     try:
         text = path.read_text(encoding="utf-8")
@@ -112,7 +129,8 @@ def detected_label(requirements: Sequence[str], labels: Sequence[str] | None, pa
     """The best label for this machine among the managed packages' variants (the first package decides)."""
     from packaging.requirements import Requirement
 
-    from ..detect import detect
+    from ..detection import detect
+    from ..packages import normalize_name, select_variant
 
     supported = detect().supported
     for text in requirements:

@@ -1,12 +1,12 @@
 """Targets and overrides: a machine answer given as data instead of detected.
 
-Precedence (highest first), applied by :func:`wheel_variants.detect.detect`:
+Precedence (highest first), applied by :func:`wheel_variants.detection.detect`:
 
 1. ``WHEEL_VARIANTS_PROPERTIES="ns :: feature :: value; ..."`` — replaces the answer of every
    namespace it names (values in the order given, best first); other namespaces are kept.
 2. ``WHEEL_VARIANTS_TARGET=<name or path>`` (or ``--target``) — a named target from
    ``[tool.wheel-variants.targets]`` (namespace tables, provider inputs such as
-   ``cuda-driver = "12.8"`` answered by the built-in providers, see ``target_inputs.py``, or a
+   ``cuda-driver = "12.8"`` answered by the built-in providers, see ``provider_inputs.py``, or a
    file) or a JSON file (``detect --json`` output or the short ``{ns: {feature: [values]}}``
    form) *replaces detection entirely*: cross-building for a CUDA box on a laptop must not leak
    the laptop's CPU or GPU into the answer.
@@ -23,11 +23,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from .config import TargetSpec, VariantsConfig, find_pyproject, read_config
-from .detection import Detection, NamespaceAnswer
-from .errors import VariantsError
-from .properties import VariantProperty
-from .supported import SupportedFeature
+from ..errors import VariantsError
+from ..supported import SupportedFeature
+from .answer import Detection, NamespaceAnswer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # the configuration is read only for a target: plain detection never needs it
+    from ..config import TargetSpec, VariantsConfig
 
 __all__ = ["PROPERTIES_ENV", "TARGET_ENV", "load_target", "parse_properties_override", "properties_override"]
 
@@ -40,6 +42,8 @@ def parse_properties_override(text: str, source: str = PROPERTIES_ENV) -> tuple[
 
     Entries are separated by ``;`` or newlines; repeated features collect values in order.
     """
+    from ..properties import VariantProperty  # here: plain detection never builds the property classes
+
     grouped: dict[str, dict[str, list[str]]] = {}
     entries = [entry.strip() for entry in text.replace("\n", ";").split(";")]
     for index, entry in enumerate(entry for entry in entries if entry):
@@ -67,6 +71,8 @@ def properties_override(environ: Mapping[str, str]) -> tuple[NamespaceAnswer, ..
 
 def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Detection:
     """A named target of *config* (or of the nearest ``pyproject.toml``), or a JSON file."""
+    from ..config import VariantsConfig, find_pyproject, read_config
+
     if config is None:
         looks_like_file = os.sep in name_or_path or name_or_path.endswith(".json")
         config = VariantsConfig() if looks_like_file else read_config(find_pyproject())
@@ -82,8 +88,8 @@ def load_target(name_or_path: str, config: VariantsConfig | None = None) -> Dete
             f"unknown target {name_or_path!r}: not a file and not in [tool.wheel-variants.targets] "
             f"(known targets: {known})"
         )
-    from .boundedio import read_regular_file
-    from .jsonload import MAX_JSON_BYTES, load_json
+    from ..boundedio import read_regular_file
+    from ..jsonload import MAX_JSON_BYTES, load_json
 
     try:
         data = read_regular_file(path, MAX_JSON_BYTES, f"target file {path}")

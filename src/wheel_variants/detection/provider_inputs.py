@@ -35,8 +35,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # config.py imports this module: the providers load only when a target has inputs
-    from .detection import NamespaceAnswer
-    from .supported import SupportedFeature
+    from ..supported import SupportedFeature
+    from .answer import NamespaceAnswer
 
 __all__ = ["INPUT_KEYS", "ProviderInputs", "input_hint", "input_namespaces", "parse_inputs"]
 
@@ -75,9 +75,9 @@ class ProviderInputs:
     def answers(self, source: str) -> tuple[tuple[NamespaceAnswer, ...], tuple[str, ...]]:
         """``(answers in detection order, warnings)``; a namespace the providers answer with
         nothing (a CUDA version outside the known range) is left out, with the provider's warning."""
-        from .detection import NamespaceAnswer
-        from .providers import aarch64, amd, apple, intel, nvidia, x86_64
-        from .providers._result import make_features
+        from ..providers import aarch64, amd, apple, intel, nvidia, x86_64
+        from ..providers._result import make_features
+        from .answer import NamespaceAnswer
 
         warnings: list[str] = []
         found: list[tuple[str, tuple[SupportedFeature, ...]]] = []
@@ -115,9 +115,9 @@ def parse_inputs(table: Mapping[str, object], where: str, problems: list[str]) -
     """
     if not table:
         return None
-    from .providers import aarch64, amd_parse, apple, intel, x86_64
-    from .providers.nvidia_parse import parse_compute_capability, parse_cuda_version
-    from .suggest import did_you_mean
+    from ..providers import aarch64, amd_parse, apple, intel, x86_64
+    from ..providers.nvidia_parse import parse_compute_capability, parse_cuda_version
+    from ..suggest import did_you_mean
 
     for key in table:
         if key not in INPUT_KEYS:
@@ -200,7 +200,7 @@ def _words(value: object) -> list[str] | None:
 
 
 def _gfx_target(word: str) -> str | None:
-    from .providers.amd_parse import parse_gfx_target
+    from ..providers.amd_parse import parse_gfx_target
 
     name = parse_gfx_target(word.lower())
     return name if name is not None and name.isascii() else None

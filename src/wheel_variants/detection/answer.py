@@ -23,10 +23,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from .errors import VariantsError, located
-from .supported import SupportedFeature, SupportedProperties
+from ..errors import VariantsError, located
+from ..supported import SupportedFeature, SupportedProperties
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing typing costs milliseconds on every `wheel-variants detect`
+    from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "Detection", "NamespaceAnswer", "format_detection"]
 

@@ -14,8 +14,8 @@ from typing import Any
 
 from packaging.markers import InvalidMarker, Marker
 
-from .errors import VariantsError
-from .packages import IndexVariant
+from ..errors import VariantsError
+from ..packages import IndexVariant
 
 __all__ = [
     "NAMESPACE_PLATFORMS",

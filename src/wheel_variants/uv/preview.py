@@ -15,7 +15,7 @@ Pure: the metadata in, one line per difference out.
 
 from __future__ import annotations
 
-from .metadata import VariantsMetadata
+from ..metadata import VariantsMetadata
 
 __all__ = ["UV_BUILTIN_PROVIDERS", "UV_VERSION", "uv_differences"]
 

@@ -4,19 +4,24 @@ It combines, in this precedence (highest first; see ``targets.py``): ``WHEEL_VAR
 a target (``WHEEL_VARIANTS_TARGET`` / *target*), the built-in probes (with the vendor override
 variables), static properties and trusted third-party plugins of the providers a package
 declares. Built-in namespaces never run a plugin. Results are memoised per process, and the live
-machine's probe answer is cached on disk (``detect_cache.py``) unless ``use_cache=False``.
+machine's probe answer is cached on disk (``cache.py``) unless ``use_cache=False``.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable, Mapping, Sequence
 
-from .detection import Detection, NamespaceAnswer
-from .metadata import ProviderInfo
-from .providers._result import ProbeResult
-from .system import SystemRoot
+from ..system import SystemRoot
+from . import PROBE_ENV
+from .answer import Detection, NamespaceAnswer
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # `wheel-variants detect` imports only what probing needs
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from ..metadata import ProviderInfo
+    from ..providers._result import ProbeResult
 
 __all__ = ["BUILTIN_NAMESPACES", "clear_memo", "detect", "probe_builtin"]
 
@@ -35,7 +40,7 @@ def probe_builtin(system: SystemRoot) -> Detection:
     """Run every built-in probe against *system*; no overrides, no caches."""
     results: list[ProbeResult] = []
     for namespace in BUILTIN_NAMESPACES:
-        module = importlib.import_module(f"{__package__}.providers.{namespace}")
+        module = importlib.import_module(f"..providers.{namespace}", __package__)
         results.append(module.probe(system))
     return Detection(
         answers=tuple(
@@ -48,19 +53,20 @@ def probe_builtin(system: SystemRoot) -> Detection:
 def _hardware(system: SystemRoot, use_cache: bool) -> Detection:
     if not (use_cache and system.live):
         return probe_builtin(system)
-    from . import __version__, detect_cache
-    from .jsonload import load_json
+    from .. import __version__
+    from ..jsonload import load_json
+    from . import cache
 
-    directory = detect_cache.cache_dir(system.environ)
-    key = detect_cache.cache_key(system.environ, __version__)
-    text = detect_cache.read_cached(directory, key)
+    directory = cache.cache_dir(system.environ)
+    key = cache.cache_key(system.environ, __version__)
+    text = cache.read_cached(directory, key)
     if text is not None:
         try:
             return Detection.from_dict(load_json(text, "detect cache"), source="cache")
         except ValueError:
             pass  # a damaged cache entry is replaced below
     detection = probe_builtin(system)
-    detect_cache.write_cached(directory, key, detection.to_json())
+    cache.write_cached(directory, key, detection.to_json())
     return detection
 
 
@@ -95,7 +101,7 @@ def detect(
         system.root,
         target,
         env.get(PROPERTIES_ENV),
-        tuple((name, env.get(name)) for name in _ENV_KEYS),
+        tuple((name, env.get(name)) for name in _MEMO_ENV),
         provider_list,
         trusted_key,
         use_cache,
@@ -114,15 +120,9 @@ def detect(
     return detection
 
 
-_ENV_KEYS = (
-    "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION",
-    "NV_VARIANT_PROVIDER_FORCE_SM_ARCH",
-    "AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH",
-    "AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION",
-    "INTEL_VARIANT_PROVIDER_FORCE_DEVICE_IP",
-    "ROCM_PATH",
-    "WHEEL_VARIANTS_TRUSTED_PROVIDERS",
-)
+# What the memo depends on besides the arguments: the probes' variables and which plugins may run
+# (trust.TRUST_ENV, spelled out because trust.py imports the metadata model).
+_MEMO_ENV = (*PROBE_ENV, "WHEEL_VARIANTS_TRUSTED_PROVIDERS")
 
 
 def _with_providers(
@@ -143,7 +143,7 @@ def _with_providers(
             unsupported.append((namespace, f"built-in provider {info.builtin!r} is not implemented here"))
             continue
         if info.is_static:
-            from .providers.static import static_answer
+            from ..providers.static import static_answer
 
             result = static_answer(namespace, info)
         elif from_target:
@@ -154,10 +154,10 @@ def _with_providers(
             if reason is not None:
                 unsupported.append((namespace, reason))
                 continue
-            from .providers.external import DEFAULT_TIMEOUT, run_plugin
+            from ..providers.external import DEFAULT_TIMEOUT, run_plugin
 
             timeout = float(system.environ.get("WHEEL_VARIANTS_PLUGIN_TIMEOUT", DEFAULT_TIMEOUT))
-            from .trust import plugin_api
+            from ..trust import plugin_api
 
             result = run_plugin(namespace, plugin_api(info), system, timeout=timeout)
         warnings.extend(result.warnings)
@@ -171,10 +171,10 @@ def _with_providers(
 
 
 def _untrusted(namespace: str, info: ProviderInfo, system: SystemRoot, trusted: frozenset[str] | None) -> str | None:
-    from .trust import trusted_names, untrusted_reason
+    from ..trust import trusted_names, untrusted_reason
 
     if trusted is None:
-        from .config import find_pyproject, read_config
+        from ..config import find_pyproject, read_config
 
         configured = read_config(find_pyproject()).trusted_providers
         trusted = trusted_names(configured, system.environ)

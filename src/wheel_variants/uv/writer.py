@@ -1,4 +1,4 @@
-"""Apply a :class:`~wheel_variants.uvconfig.UvPlan` to ``pyproject.toml`` text with tomlkit.
+"""Apply a :class:`~wheel_variants.uv.plan.UvPlan` to ``pyproject.toml`` text with tomlkit.
 
 Only the keys the plan owns change; comments and formatting elsewhere are kept, and a value that
 already matches is not touched, so a second run gives the same text. Tables the plan writes are
@@ -21,9 +21,9 @@ import tomlkit
 from packaging.requirements import InvalidRequirement, Requirement
 from tomlkit.items import AoT, InlineTable, Table
 
-from .errors import VariantsError
-from .packages import normalize_name
-from .uvconfig import UvConfigError, UvPlan
+from ..errors import VariantsError
+from ..packages import normalize_name
+from .plan import UvConfigError, UvPlan
 
 __all__ = ["HEADER", "Rendered", "UvClobberError", "render_pyproject", "unified_diff"]
 

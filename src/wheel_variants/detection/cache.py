@@ -2,8 +2,8 @@
 
 The file lives in the user cache directory (platformdirs' ``user_cache_dir("wheel-variants")``;
 ``WHEEL_VARIANTS_CACHE_DIR`` overrides it). Its first line names the format, the second the
-*scope* (what the answer depends on that is not hardware: the vendor override variables, the
-package version) and a *fingerprint* of the hardware and drivers: the boot id (a reboot), the
+*scope* (what the answer depends on that is not hardware: the variables the probes read,
+``PROBE_ENV``, and the package version) and a *fingerprint* of the hardware and drivers: the boot id (a reboot), the
 NVIDIA/AMD kernel-module versions and ROCm version (a driver change), and the PCI device and KFD
 node lists (a device change). Any difference, or an entry older than a day, is a miss.
 
@@ -20,6 +20,8 @@ import os
 import sys
 import time
 
+from . import PROBE_ENV
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # the fast path must not import typing or collections
     from collections.abc import Mapping
@@ -30,16 +32,6 @@ CACHE_ENV = "WHEEL_VARIANTS_CACHE_DIR"
 MAX_AGE = 24 * 3600.0
 _MAGIC = "wheel-variants-detect-cache 1"
 _FORMAT_VERSION = "1"
-
-# Environment variables the built-in probes read: they are part of the cache scope.
-SCOPE_ENV = (
-    "NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION",
-    "NV_VARIANT_PROVIDER_FORCE_SM_ARCH",
-    "AMD_VARIANT_PROVIDER_FORCE_GFX_ARCH",
-    "AMD_VARIANT_PROVIDER_FORCE_ROCM_VERSION",
-    "INTEL_VARIANT_PROVIDER_FORCE_DEVICE_IP",
-    "ROCM_PATH",
-)
 
 _FINGERPRINT_FILES = (
     "/proc/sys/kernel/random/boot_id",
@@ -86,7 +78,7 @@ def _listing(path: str) -> str:
 def cache_key(environ: Mapping[str, str] | None = None, version: str = "") -> str:
     """One line: scope and hardware fingerprint of the live machine (cheap: a few file reads)."""
     env = os.environ if environ is None else environ
-    scope = [_FORMAT_VERSION, version, sys.platform, *(f"{name}={env.get(name, '')}" for name in SCOPE_ENV)]
+    scope = [_FORMAT_VERSION, version, sys.platform, *(f"{name}={env.get(name, '')}" for name in PROBE_ENV)]
     if sys.platform.startswith("linux"):
         fingerprint = [_first_line(path) for path in _FINGERPRINT_FILES]
         fingerprint += [_listing(path) for path in _FINGERPRINT_DIRS]
@@ -117,7 +109,7 @@ def read_cached(directory: str, key: str) -> str | None:
 
 def write_cached(directory: str, key: str, text: str) -> None:
     """Store *text* under *key*; a cache that cannot be written is silently skipped."""
-    from .fileio import atomic_write_text
+    from ..fileio import atomic_write_text
 
     try:
         os.makedirs(directory, exist_ok=True)
