@@ -74,13 +74,6 @@ def test_files_by_package_list_each_file_once_and_sdists_are_shared() -> None:
     assert lock.variant_files("gpulib", "cpu") is None
 
 
-def test_records_are_copies_the_caller_may_change() -> None:
-    data = {"metadata": {"wheel-variants": {"packages": {"gpulib": {"variants": {"cu12": {"files": ["a"]}}}}}}}
-    lock = LockDocument.from_data(data)
-    lock.records["gpulib"]["variants"]["cu12"]["files"].append("b")
-    assert data["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"]["cu12"]["files"] == ["a"]
-
-
 def test_read_gives_an_empty_lock_for_a_missing_or_broken_file(tmp_path: Path) -> None:
     path = tmp_path / "pdm.lock"
     assert LockDocument.read(path) == LockDocument()

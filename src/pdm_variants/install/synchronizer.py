@@ -59,13 +59,21 @@ class VariantsSynchronizer(SynchronizerSeams):
         name = can.req.key
         return name is not None and name in self._wv_expected and installed_label(dist) != self._wv_expected[name]
 
+    def compare_with_working_set(self) -> tuple[list[str], list[str], list[str]]:
+        # The preflight's comparison serves PDM's next ask (the start of its synchronize) once.
+        comparison = self.__dict__.pop("_wv_comparison", None)
+        if comparison is None:
+            comparison = super().compare_with_working_set()
+        return comparison  # type: ignore[no-any-return]
+
     def synchronize(self) -> None:
         # Fetch the managed packages' files first: a bad file stops here, environment untouched.
         if self._wv_expected and not self.dry_run:
             from .._pdm.lockfile import lockfile_path
             from .preflight import fetch_locked_files
 
-            to_add, to_update, _ = self.compare_with_working_set()
+            comparison = self.__dict__["_wv_comparison"] = self.compare_with_working_set()
+            to_add, to_update, _ = comparison
             todo = [self.candidates[key] for key in (*to_add, *to_update) if key in self.candidates]
             managed = [can for can in todo if can.req.key in self._wv_expected and can.hashes]
             lock_name = lockfile_path(self.environment.project.lockfile).name

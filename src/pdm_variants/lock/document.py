@@ -11,7 +11,6 @@ is the file format, :mod:`pdm_variants.lock.table`); only well-formed entries ge
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +69,7 @@ class LockDocument:
 
     pylock: bool = False
     packages: tuple[LockedPackage, ...] = ()
-    #: ``{normalised name: record}``: the variant records (plain data in the table's shape).
+    #: ``{normalised name: record}``: the variant records (plain data in the table's shape; read only).
     records: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: ``{target: {"packages": {name: label}, "source"?, "platform"?}}`` of a team lock.
     targets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -161,11 +160,11 @@ def _entries(value: object) -> list[Mapping[str, Any]]:
 
 
 def _mappings(value: object) -> dict[str, Mapping[str, Any]]:
-    """The tables of *value* (the plugin's records or targets), copied: the lock data may be the
-    document PDM holds, which must not change under it (the copies are small: managed packages only)."""
+    """The tables of *value* (the plugin's records or targets). Not copied: they may be the data
+    PDM holds, which no reader changes (the writer copies what it edits)."""
     if not isinstance(value, Mapping):
         return {}
-    return {str(name): copy.deepcopy(body) for name, body in value.items() if isinstance(body, Mapping)}
+    return {str(name): body for name, body in value.items() if isinstance(body, Mapping)}
 
 
 def _strings(value: object) -> tuple[str, ...]:

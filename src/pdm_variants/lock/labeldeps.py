@@ -96,6 +96,7 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
     needs: list[_Need] = []
     reader = None  # opened on first need
+    sources = project.sources  # asked once: each ask rebuilds the project's routes
     for name, record in packages.items():
         entry = entries.get(name)
         if entry is None:
@@ -103,7 +104,7 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
         locked = normalized_lines(entry.dependencies or ())
         for label, body in record.get("variants", {}).items():
             body.pop(DEPENDENCIES_KEY, None)
-            found = _label_link(project, name, str(entry.version), record, label, entry)
+            found = _label_link(project, sources, name, str(entry.version), record, label, entry)
             if found is None:
                 continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
             if reader is None:
@@ -124,7 +125,13 @@ class _Conflict(Exception):
 
 
 def _label_link(
-    project: Any, name: str, version: str, record: Mapping[str, Any], label: str, entry: LockedPackage
+    project: Any,
+    sources: list[Any],
+    name: str,
+    version: str,
+    record: Mapping[str, Any],
+    label: str,
+    entry: LockedPackage,
 ) -> tuple[Link, str | None] | None:
     """One locked wheel of *label* (the first its source lists), found on the source it is locked
     from, and its locked sha256."""
@@ -137,7 +144,8 @@ def _label_link(
     if not wheels:
         return None
     index = body.get("index")
-    sources = [make_source(source_name(name, label), index, [name])] if index else project.sources
+    if index:
+        sources = [make_source(source_name(name, label), index, [name])]
     for link in project.variants_release_files().links(sources, name, version):
         if link.filename in wheels:
             algorithm, _, digest = wheels[link.filename].partition(":")

@@ -9,6 +9,7 @@ with its own supported properties at install time (:mod:`pdm_variants.lock.choic
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -50,7 +51,7 @@ def pep825_records(
         if release is not None:
             records[name] = _record(release, labelled)
         elif _still_locked(previous.get(name), version, labelled):
-            records[name] = dict(previous[name])
+            records[name] = copy.deepcopy(dict(previous[name]))  # the per-label pass edits it
     return records
 
 
