@@ -86,6 +86,9 @@ class VariantWheels:
         self._supported: SupportedProperties | None = None
         self._by_url: dict[str, ReleaseVariants] = {}
         self.seen: dict[tuple[str, str], ReleaseVariants] = {}
+        #: ``{(name, version): {file name: link}}`` of the variant wheels PDM collected to lock: the
+        #: per-label dependency pass reads their metadata without fetching their pages again.
+        self.locked_links: dict[tuple[str, str], dict[str, Link]] = {}
         #: Index-variant packages: the sources their sdist comes from when no variant wheel fits.
         self.sdist_sources: dict[str, list[dict[str, str]]] = {}
         self._warned: set[str] = set()
@@ -270,9 +273,14 @@ class _VariantFinder(FinderSeams):
         # the flag only holds during this call).
         self._wv_keep_all = True
         try:
-            return list(super().find_matches(*args, **kwargs))  # type: ignore[misc]
+            packages: list[Package] = list(super().find_matches(*args, **kwargs))  # type: ignore[misc]
         finally:
             self._wv_keep_all = False
+        for package in packages:
+            if package.name and split_label(package.link.filename) is not None:
+                key = (normalize_name(package.name), str(package.version))
+                self._wv_context.locked_links.setdefault(key, {})[package.link.filename] = package.link
+        return packages
 
     def download_and_unpack(self, link: Link, location: str | Path, *args: Any, **kwargs: Any) -> Path:
         path: Path = super().download_and_unpack(link, location, *args, **kwargs)  # type: ignore[misc]

@@ -133,7 +133,7 @@ def _label_link(
     label: str,
     entry: LockedPackage,
 ) -> tuple[Link, str | None] | None:
-    """One locked wheel of *label* (the first its source lists), found on the source it is locked
+    """One locked wheel of *label* (the first the finder lists), found on the source it is locked
     from, and its locked sha256."""
     from .._pdm.sources import make_source
     from ..plan import source_name
@@ -146,6 +146,11 @@ def _label_link(
     index = body.get("index")
     if index:
         sources = [make_source(source_name(name, label), index, [name])]
+    else:  # a PEP 825 wheel: the finder kept its link while PDM collected the files to lock
+        for filename, link in project.variant_wheels().locked_links.get((name, version), {}).items():
+            if filename in wheels:
+                algorithm, _, value = wheels[filename].partition(":")
+                return link, value if algorithm == "sha256" else None
     for link in project.variants_release_files().links(sources, name, version):
         if link.filename in wheels:
             algorithm, _, digest = wheels[link.filename].partition(":")
