@@ -20,11 +20,10 @@ pytest.importorskip("pdm")
 
 from indexserver import IndexServer
 from llamamirror import CUDA_12_4, backend, llama_mirror, llama_runner, no_gpu
-from pdm_variants.lock.document import LockDocument, LockedFile, LockedPackage
+from pdm_variants.lock.document import LockDocument, LockedFile, LockedPackage, is_pylock
 from pdm_variants.lock.pylock import (
     add_pylock_files,
     add_pylock_packages,
-    is_pylock,
     pylock_artifact,
     pylock_entries,
     pylock_groups,

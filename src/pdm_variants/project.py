@@ -313,7 +313,7 @@ class VariantsProject:
     def _variants_warn_unrouted(self, plan: VariantPlan | None) -> None:
         """A catalog package that only arrives as a dependency is not known before resolution,
         so this lock took it from the ordinary sources: say so (the next lock routes it)."""
-        from .lock.writer import unrouted_catalog_packages
+        from .lock.table import unrouted_catalog_packages
 
         for name in unrouted_catalog_packages(self.variants_lock(), plan):
             self.core.ui.warn(
@@ -385,15 +385,19 @@ class VariantsProject:
 
     def get_environment(self) -> BaseEnvironment:
         from ._pdm.finder import wrap_get_finder
-        from .find.finder import adapt_finder
 
         environment: BaseEnvironment = super().get_environment()
-        wheels = self.variant_wheels()
-        wrap_get_finder(environment, lambda finder: adapt_finder(finder, wheels))
+        wrap_get_finder(environment, self._variants_adapt_finder)
         plan = self.variants_plan()
         if plan is not None:
             self._variants_apply_build_settings(plan)
         return environment
+
+    def _variants_adapt_finder(self, finder: Any) -> Any:
+        """Every finder PDM makes learns PEP 825 wheels (imported when PDM first makes one)."""
+        from .find.finder import adapt_finder
+
+        return adapt_finder(finder, self.variant_wheels())
 
     def _variants_apply_build_settings(self, plan: VariantPlan) -> None:
         for name, value in plan.build_env().items():

@@ -21,7 +21,12 @@ from wheel_variants.names import normalize_name
 from .._pdm.candidates import file_name
 from .table import KEY
 
-__all__ = ["LockDocument", "LockedFile", "LockedPackage"]
+__all__ = ["LockDocument", "LockedFile", "LockedPackage", "is_pylock"]
+
+
+def is_pylock(document: Mapping[str, Any]) -> bool:
+    """Whether *document* is a PEP 751 lock (PDM tells them apart the same way)."""
+    return "lock-version" in document and "metadata" not in document
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -79,8 +84,6 @@ class LockDocument:
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> LockDocument:
         """Read the plain data of a ``pdm.lock`` or a ``pylock.toml``."""
-        from .pylock import is_pylock
-
         if is_pylock(data):
             return _from_pylock(data)
         metadata = data.get("metadata")

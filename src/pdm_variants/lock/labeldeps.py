@@ -67,7 +67,8 @@ def lock_label_dependencies(
     from wheel_variants.errors import VariantsError
 
     from .._pdm.candidates import pdm_lock_entry, pylock_package_tables
-    from .pylock import add_pylock_packages, is_pylock, pylock_groups
+    from .document import is_pylock
+    from .pylock import add_pylock_packages, pylock_groups
 
     entries = {package.key: package for package in lock.packages}
     try:

@@ -40,7 +40,6 @@ __all__ = [
     "artifact_files",
     "dependency_keys",
     "pdm_table",
-    "is_pylock",
     "pruned_variants_json",
     "pylock_artifact",
     "pylock_entries",
@@ -60,11 +59,6 @@ DOCUMENT_KEY = "document"
 #: In the top-level ``[tool.wheel-variants]`` table (and ``[metadata.wheel-variants]``): a team
 #: lock's labels per target.
 TARGETS_KEY = "targets"
-
-
-def is_pylock(document: Mapping[str, Any]) -> bool:
-    """Whether *document* is a PEP 751 lock (PDM tells them apart the same way)."""
-    return "lock-version" in document and "metadata" not in document
 
 
 def _entries(document: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..plan import VariantPlan
     from .document import LockDocument
 
-__all__ = ["KEY", "PEP825_ORIGIN", "SCHEMA", "lock_variants_table", "missing_variants"]
+__all__ = ["KEY", "PEP825_ORIGIN", "SCHEMA", "lock_variants_table", "missing_variants", "unrouted_catalog_packages"]
 
 KEY = "wheel-variants"
 SCHEMA = 1
@@ -89,3 +89,13 @@ def missing_variants(lock: LockDocument, plan: VariantPlan) -> list[str]:
             recorded = ", ".join(lock.labels(name)) or "none"
             problems.append(f"{name}: this machine selects variant {label!r}, the lock has {recorded}")
     return problems
+
+
+def unrouted_catalog_packages(lock: LockDocument, plan: VariantPlan | None) -> list[str]:
+    """Catalog packages *lock* holds that *plan* does not manage: they arrived as dependencies,
+    unknown before resolution, so this lock took them from the ordinary sources."""
+    from wheel_variants.catalog import catalog_document
+    from wheel_variants.names import normalize_name
+
+    catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
+    return sorted((lock.names() & catalog) - (plan.names if plan else set()))

@@ -82,7 +82,8 @@ def add_target_files(
     is one line given to *warn*."""
     from pdm.exceptions import PdmUsageError
 
-    from .pylock import add_pylock_files, is_pylock, pylock_entries
+    from .document import is_pylock
+    from .pylock import add_pylock_files, pylock_entries
 
     pylock = is_pylock(document)
     entries = pylock_entries(document) if pylock else _locked_versions(document)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ..plan import VariantPlan
     from .document import LockDocument
 
-__all__ = ["unrouted_catalog_packages", "write_variant_tables"]
+__all__ = ["write_variant_tables"]
 
 
 def write_variant_tables(
@@ -24,7 +24,8 @@ def write_variant_tables(
     about to write) with :func:`variants_table`'s."""
     import tomlkit
 
-    from .pylock import is_pylock, record_in_pylock
+    from .document import is_pylock
+    from .pylock import record_in_pylock
     from .table import KEY
 
     table = variants_table(project, document, previous, plan)
@@ -86,16 +87,6 @@ def variants_table(
         files = {name: [(f.name, f.hash) for f in items] for name, items in lock.files_by_package().items()}
         table["targets"] = target_records(targets, table, files)
     return table
-
-
-def unrouted_catalog_packages(lock: LockDocument, plan: VariantPlan | None) -> list[str]:
-    """Catalog packages *lock* holds that *plan* does not manage: they arrived as dependencies,
-    unknown before resolution, so this lock took them from the ordinary sources."""
-    from wheel_variants.catalog import catalog_document
-    from wheel_variants.names import normalize_name
-
-    catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
-    return sorted((lock.names() & catalog) - (plan.names if plan else set()))
 
 
 def _fallback(plan: VariantPlan) -> Any:
