@@ -42,6 +42,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from indexserver import IndexServer, wheel_metadata  # noqa: E402
 from pdmtools import PdmRunner  # noqa: E402
+from test_uv_tools import uv_env  # noqa: E402  (uv isolated as the tests isolate it)
 from wheel_variants.remotemeta.fetch import cached_metadata  # noqa: E402
 from wheel_variants.remotemeta.link import WheelLink  # noqa: E402
 from wheel_variants.remotemeta.store import MetadataStore  # noqa: E402
@@ -143,7 +144,7 @@ def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
             Tool(
                 name="uv (preview)",
                 project=project,
-                env=uv_env(base, server),
+                env={**uv_env(base, server), **CUDA},
                 actions={
                     action: [str(UV), command, "--preview-features", "wheel-variants"]
                     for action, command in PDM_ACTIONS.items()
@@ -153,25 +154,6 @@ def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
             )
         )
     return found
-
-
-def uv_env(base: Path, server: IndexServer) -> dict[str, str]:
-    """uv isolated from the user's configuration and the network (as in tests/test_uv_tools.py)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith("UV_") and key != "VIRTUAL_ENV"}
-    env.update(
-        HOME=str(base / "home"),
-        XDG_CONFIG_HOME=str(base / "home" / "config"),
-        UV_CACHE_DIR=str(base / "cache"),
-        UV_PYTHON=sys.executable,
-        UV_PYTHON_DOWNLOADS="never",
-        UV_DEFAULT_INDEX=server.index_url("simple"),
-        HTTP_PROXY="http://127.0.0.1:9",
-        HTTPS_PROXY="http://127.0.0.1:9",
-        NO_PROXY="127.0.0.1,localhost",
-        NO_COLOR="1",
-        **CUDA,
-    )
-    return env
 
 
 @dataclass(frozen=True, kw_only=True)
