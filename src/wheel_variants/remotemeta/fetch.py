@@ -20,14 +20,15 @@ from dataclasses import dataclass
 
 from packaging.version import InvalidVersion, Version
 
-from ..errors import RemoteMetadataError
+from ..boundedio import read_limited
+from ..errors import InputLimitError, RemoteMetadataError
 from ..filename import WheelFilename
 from ..names import normalize_name
 from .download import Progress, whole_wheel_metadata
 from .link import WheelLink
 from .ranges import Slice, fetch_slice, range_headers, read_slice
 from .store import MetadataStore, store_key
-from .transport import CountingTransport, Response, Transport
+from .transport import CountingTransport, Transport
 from .zipindex import (
     LOCAL_HEADER_SIZE,
     CentralDirectory,
@@ -138,7 +139,10 @@ def _from_metadata_file(link: WheelLink, transport: Transport, limits: Limits) -
     with transport.get(url, headers={}) as response:
         if response.status != 200:
             raise RemoteMetadataError(f"{url}: the index offers this metadata file, but it answers {response.status}")
-        data = _read_at_most(response, limits.metadata, url)
+        try:
+            data = read_limited(response.iter_bytes(), limits.metadata, url)
+        except InputLimitError as error:
+            raise RemoteMetadataError(str(error)) from None
     for algorithm, expected in link.metadata_hashes:
         if algorithm in hashlib.algorithms_guaranteed and hashlib.new(algorithm, data).hexdigest() != expected:
             raise RemoteMetadataError(f"{url}: {algorithm} of the metadata file is not the index's {expected!r}")
@@ -212,14 +216,3 @@ def _bytes_at(start: int, length: int, known: Slice, url: str, transport: Transp
     if known.start <= start and start + length <= known.end:
         return known.data[start - known.start : start - known.start + length]
     return fetch_slice(transport, url, start=start, length=length, total=known.total).data
-
-
-def _read_at_most(response: Response, limit: int, url: str) -> bytes:
-    parts: list[bytes] = []
-    received = 0
-    for chunk in response.iter_bytes():
-        received += len(chunk)
-        if received > limit:
-            raise RemoteMetadataError(f"{url}: more than {limit} bytes; refusing it")
-        parts.append(chunk)
-    return b"".join(parts)
