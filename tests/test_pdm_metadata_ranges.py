@@ -15,6 +15,7 @@ machine (its own metadata step); the plugin must add no other wheel body:
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -107,6 +108,17 @@ def test_with_ranges_the_other_labels_wheel_body_is_never_read(tmp_path: Path, s
     server.reset_counts()
     runner.pdm("lock", env=runner.machine("cpu", CPU_MACHINE))
     assert _wheel_bytes(server, "cu12") == 0
+    assert "cuda-runtime>=1" in (runner.project / "pdm.lock").read_text()
+    # ... and so does the variants JSON, whose sha256 the page gives: it is not fetched again
+    assert not [path for path in server.request_counts if path.endswith("-variants.json")]
+
+    # the labels' dependency lines are memoized by sha256 in one file: a warm lock needs no
+    # per-wheel metadata entry (here: gone), and asks the server for no wheel
+    shutil.rmtree(runner.base / "pdm-cache" / "variant-metadata" / "sha256")
+    (runner.project / "pdm.lock").unlink()
+    server.reset_counts()
+    runner.pdm("lock", env=runner.machine("cpu", CPU_MACHINE))
+    assert not [path for path in server.request_counts if ".whl" in path and "cpu" not in path]
     assert "cuda-runtime>=1" in (runner.project / "pdm.lock").read_text()
 
 

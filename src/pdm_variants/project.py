@@ -135,7 +135,9 @@ class VariantsProject:
         if wheels is None:
             from .find.finder import VariantWheels
 
-            wheels = VariantWheels(_detect_supported, lambda: self._variants_saved_lock().records)
+            wheels = VariantWheels(
+                _detect_supported, lambda: self._variants_saved_lock().records, lambda: self.cache("variants-json")
+            )
             self.__dict__["_wv_wheels"] = wheels
         return wheels  # type: ignore[no-any-return]
 
@@ -147,7 +149,9 @@ class VariantsProject:
         if cached is None or cached[0] is not token:
             from .lock.document import LockDocument
 
-            cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data))
+            written = self.__dict__.get("_wv_written")
+            table = written[1] if written is not None and written[0] is token else None
+            cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data, table))
         return cached[1]  # type: ignore[no-any-return]
 
     def _variants_saved_lock(self) -> LockDocument:
@@ -338,7 +342,9 @@ class VariantsProject:
         from .lock.writer import write_variant_tables
 
         previous = LockDocument.read(lockfile_path(self.lockfile))
-        write_variant_tables(self, toml_for_write(self.lockfile), previous, plan)
+        document = toml_for_write(self.lockfile)
+        # The table may be text in the document (see write_variant_tables): variants_lock reads it from here.
+        self.__dict__["_wv_written"] = (document, write_variant_tables(self, document, previous, plan))
 
     def is_lockfile_fresh(self) -> bool:
         fresh: bool = super().is_lockfile_fresh()

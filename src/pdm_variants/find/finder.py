@@ -79,9 +79,11 @@ class VariantWheels:
         self,
         supported: Callable[[], SupportedProperties],
         locked: Callable[[], Mapping[str, Any]] = dict,
+        cache_dir: Callable[[], Path] | None = None,
     ) -> None:
         self._supported_factory = supported
         self._locked_factory = locked
+        self._cache_dir = cache_dir
         self._locked: Mapping[str, Any] | None = None
         self._supported: SupportedProperties | None = None
         self._by_url: dict[str, ReleaseVariants] = {}
@@ -130,10 +132,11 @@ class VariantWheels:
             from wheel_variants.metadata import parse_metadata
             from wheel_variants.ordering import order_variants
 
-            from .variantsjson import check_hashes, fetch_variants_json, page_hashes
+            from .variantsjson import check_hashes, page_hashes
 
-            data = fetch_variants_json(session, link)
-            check_hashes(data, page_hashes(link), link.redacted)
+            hashes = page_hashes(link)
+            data = self._variants_json(session, link, hashes)
+            check_hashes(data, hashes, link.redacted)
             digest = hashlib.sha256(data).hexdigest()
             metadata = parse_metadata(data, url)
             ordering = order_variants(metadata.variants, self.supported, metadata.namespace_priorities)
@@ -141,6 +144,25 @@ class VariantWheels:
             self._by_url[url] = cached
         self.seen[(name, version)] = cached
         return cached
+
+    def _variants_json(self, session: Any, link: Link, hashes: list[tuple[str, str]]) -> bytes:
+        """The variants JSON at *link*: from the cache when the index page gives its sha256 (a
+        file with that digest is the same file wherever it is served), else fetched; a fetched
+        file whose digest is known is kept for the next command."""
+        from wheel_variants.remotemeta.store import MetadataStore, store_key
+
+        from .variantsjson import fetch_variants_json
+
+        key = store_key(sha256=dict(hashes).get("sha256"), url=link.url_without_fragment)
+        if key.kind != "sha256" or self._cache_dir is None or link.is_file:
+            return fetch_variants_json(session, link)
+        store = MetadataStore(self._cache_dir())
+        data = store.get(key)
+        if data is None or hashlib.sha256(data).hexdigest() != key.value:
+            data = fetch_variants_json(session, link)
+            if hashlib.sha256(data).hexdigest() == key.value:  # else check_hashes refuses it
+                store.put(key, data)
+        return data
 
     def warn(self, line: str) -> None:
         """Keep *line* for the user (once per run, however many finders meet the same file)."""

@@ -82,13 +82,14 @@ class LockDocument:
     strategy: tuple[str, ...] = ()
 
     @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> LockDocument:
-        """Read the plain data of a ``pdm.lock`` or a ``pylock.toml``."""
+    def from_data(cls, data: Mapping[str, Any], written: Mapping[str, Any] | None = None) -> LockDocument:
+        """Read the plain data of a ``pdm.lock`` or a ``pylock.toml``; *written*: a ``pdm.lock``'s
+        ``[metadata.wheel-variants]`` as the plugin just wrote it, when *data* holds it as text."""
         if is_pylock(data):
             return _from_pylock(data)
         metadata = data.get("metadata")
         metadata = metadata if isinstance(metadata, Mapping) else {}
-        table = metadata.get(KEY)
+        table = written if written is not None else metadata.get(KEY)
         table = table if isinstance(table, Mapping) else {}
         strategy = metadata.get("strategy")
         return cls(

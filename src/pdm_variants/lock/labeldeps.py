@@ -28,9 +28,13 @@ from typing import TYPE_CHECKING, Any
 from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pdm.models.repositories import Package
     from pdm.models.requirements import Requirement
     from unearth import Link
+
+    from wheel_variants.memofile import MemoFile
 
     from .document import LockDocument, LockedPackage
     from .metadata import LabelMetadata
@@ -95,8 +99,12 @@ _Need = tuple["LockedPackage", str, str, list[str]]
 def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: Mapping[str, Any]) -> list[_Need]:
     """Set ``dependencies`` on every label that differs from its entry; per such label, the
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
+    from .metadata import CACHE_DIR
+
     needs: list[_Need] = []
-    reader = None  # opened on first need
+    cache_dir = project.cache(CACHE_DIR)
+    memo = _dependency_memo(cache_dir)
+    reader = None  # opened on the first label missing from the memo
     sources = project.sources  # asked once: each ask rebuilds the project's routes
     for name, record in packages.items():
         entry = entries.get(name)
@@ -108,17 +116,41 @@ def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: M
             found = _label_link(project, sources, name, str(entry.version), record, label, entry)
             if found is None:
                 continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
-            if reader is None:
-                from .metadata import CACHE_DIR, LabelMetadata
+            link, sha256 = found
+            own = _lines(memo.get(sha256)) if sha256 else None
+            if own is None:
+                if reader is None:
+                    from .metadata import LabelMetadata
 
-                reader = LabelMetadata(project.environment.session, project.cache(CACHE_DIR), project.core.ui)
-            own = _dependencies(reader, *found)
+                    reader = LabelMetadata(project.environment.session, cache_dir, project.core.ui)
+                own = _dependencies(reader, link, sha256)
+                if sha256:
+                    memo.put(sha256, own)
             if own != locked:
                 body[DEPENDENCIES_KEY] = own
                 extra = [line for line in own if line not in locked]
                 if extra:
                     needs.append((entry, name, label, extra))
+    memo.save()
     return needs
+
+
+def _lines(value: object) -> list[str] | None:
+    """A memo entry, when it is a list of lines (anything else is a miss)."""
+    if isinstance(value, list) and all(isinstance(line, str) for line in value):
+        return value
+    return None
+
+
+def _dependency_memo(cache_dir: Path) -> MemoFile:
+    """Each wheel's normalized dependency lines by its sha256, in one file read once per lock:
+    a warm lock of many labels reads no per-wheel cache entry and parses no METADATA. Stamped
+    with PDM's version, whose parser spells the lines."""
+    from pdm.__version__ import __version__
+
+    from wheel_variants.memofile import MemoFile
+
+    return MemoFile(cache_dir / "dependencies.json", f"pdm {__version__}")
 
 
 class _Conflict(Exception):

@@ -19,11 +19,12 @@ __all__ = ["write_variant_tables"]
 
 def write_variant_tables(
     project: Any, document: MutableMapping[str, Any], previous: LockDocument, plan: VariantPlan | None
-) -> None:
+) -> dict[str, Any] | None:
     """Replace the plugin's tables in *document* (the tomlkit ``pdm.lock`` or ``pylock.toml`` PDM is
-    about to write) with :func:`variants_table`'s."""
-    import tomlkit
+    about to write) with :func:`variants_table`'s; that table (None when there is none).
 
+    In a ``pdm.lock`` the table goes in as text (:mod:`pdm_variants.lock.tomltext`): readers of
+    the in-memory *document* do not see it, the returned table is what they should read."""
     from .document import is_pylock
     from .pylock import record_in_pylock
     from .table import KEY
@@ -31,14 +32,32 @@ def write_variant_tables(
     table = variants_table(project, document, previous, plan)
     if is_pylock(document):
         record_in_pylock(document, table)
-        return
+        return table
     metadata = document.get("metadata")
     if metadata is None:
-        return
+        return table
     if KEY in metadata:
         del metadata[KEY]
     if table is not None:
-        metadata[KEY] = tomlkit.item(table)
+        _add_table(metadata, table)
+    return table
+
+
+def _add_table(metadata: Any, table: dict[str, Any]) -> None:
+    """Set ``[metadata.wheel-variants]``: as text when this tomlkit takes it, else as tomlkit items."""
+    from .table import KEY
+    from .tomltext import Unrendered, add_table_text, raw_text_supported, remove_table_text, render_table
+
+    if raw_text_supported():
+        remove_table_text(metadata)  # an earlier write of this document in the same command
+        try:
+            add_table_text(metadata, render_table(("metadata", KEY), table))
+            return
+        except Unrendered:
+            pass
+    import tomlkit
+
+    metadata[KEY] = tomlkit.item(table)
 
 
 def variants_table(

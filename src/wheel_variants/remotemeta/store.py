@@ -48,7 +48,7 @@ def store_key(*, sha256: str | None, url: str) -> StoreKey:
 
 
 class MetadataStore:
-    """METADATA bytes by :class:`StoreKey`, in files below *directory*."""
+    """METADATA bytes (or another small document: a variants JSON) by :class:`StoreKey`, in files below *directory*."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
