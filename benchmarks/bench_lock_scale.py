@@ -123,6 +123,10 @@ def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
         runner = PdmRunner(scratch / name.replace(" ", "").replace(",", "-"), pypi_url=server.index_url("simple"))
         (runner.project / "pyproject.toml").write_text(project_text(names))
         env = {**runner.env, **CUDA}
+        # Installed packages run from bytecode: let the checkout's modules have theirs too (the
+        # tests' setting would compile the plugin's source in every command).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")
         if disable:
             env["WHEEL_VARIANTS_PDM_DISABLE"] = "1"
         found.append(

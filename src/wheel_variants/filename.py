@@ -9,6 +9,7 @@ has a label. ``null`` labels the null variant; a name without a label is a non-v
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -129,12 +130,14 @@ class WheelFilename:
         return self.filename
 
 
+@functools.lru_cache(maxsize=8192)
 def split_label(filename: str) -> tuple[str, str] | None:
     """``(base filename, label)`` of a PEP 825 variant wheel's *filename*; None for anything else,
     a malformed labelled name included (hosts then judge it as the plain file name it is not).
 
     Cheap for the common case (a plain wheel or an sdist): no parsing unless the part count
-    says a label may be there. Hosts call it for every link of an index page.
+    says a label may be there. Hosts call it for every link of an index page, several times
+    (finding, ranking, locking): the answers are kept.
     """
     if not filename.endswith(".whl"):
         return None

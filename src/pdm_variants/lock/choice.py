@@ -93,16 +93,16 @@ def choose_locked_label(
         return LockedChoice(best, frozenset(hashes), ordering.ordered, tuple(sorted(rejected)))
     ranked = set(ordering.ordered)
     allowed: set[str] = set()
-    fitting: set[str] = set()
+    bases: dict[str, list[str]] = {}
     for filename, digest in files:
         split = split_label(filename)
         if split is None:
             allowed.add(digest)
         elif split[1] in ranked:
             allowed.add(digest)
-            if compatible(split[0]):
-                fitting.add(split[1])
-    label = next((label for label in ordering.ordered if label in fitting), None)
+            bases.setdefault(split[1], []).append(split[0])
+    # Tags are checked from the best label down, until one fits (not for every locked file).
+    label = next((label for label in ordering.ordered if any(map(compatible, bases.get(label, ())))), None)
     return LockedChoice(label, frozenset(allowed), ordering.ordered, tuple(sorted(rejected)))
 
 
