@@ -49,6 +49,16 @@ from ._pdm.seams import lock_freshness_hook, variant_subclass
 __all__ = ["make_project_class"]
 
 
+def _locked_names(data: Mapping[str, Any]) -> set[str]:
+    """The normalised names of the ``[[package]]`` (``pdm.lock``) or ``[[packages]]`` (``pylock.toml``) entries."""
+    from wheel_variants.names import normalize_name
+
+    entries = data.get("package", data.get("packages"))
+    if not isinstance(entries, list):
+        return set()
+    return {normalize_name(e["name"]) for e in entries if isinstance(e, Mapping) and isinstance(e.get("name"), str)}
+
+
 def _tool_table(pyproject: Mapping[str, Any]) -> Mapping[str, Any] | None:
     tool = pyproject.get("tool", {})
     table = tool.get("wheel-variants") if isinstance(tool, Mapping) else None
@@ -168,11 +178,30 @@ class VariantsProject:
     def _variants_locked_names(self) -> set[str]:
         """The locked packages the plan manages besides the declared ones. A catalog package that
         arrives as a dependency in a first lock is not among them (it was resolved from the
-        ordinary sources; the next lock routes it)."""
-        return self._variants_saved_lock().names()
+        ordinary sources; the next lock routes it). Read from the plain data, once per lock PDM
+        holds: plain projects ask on every plan and never need the plugin's reading of the lock."""
+        from ._pdm.lockfile import lockfile_path
+
+        if not lockfile_path(self.lockfile).exists():
+            return set()
+        token, data = toml_data(self.lockfile)
+        cached = self.__dict__.get("_wv_locked_names")
+        if cached is None or cached[0] is not token:
+            cached = self.__dict__["_wv_locked_names"] = (token, _locked_names(data))
+        return cached[1]  # type: ignore[no-any-return]
 
     def _variants_lock_used(self) -> bool:
-        """Whether the lock holds the plugin's tables (variant records or team targets)."""
+        """Whether the lock holds the plugin's tables (variant records or team targets). A
+        ``pdm.lock`` without the table is not read further (plain projects pay nothing)."""
+        from .lock.table import KEY
+
+        token, data = toml_data(self.lockfile)
+        written = self.__dict__.get("_wv_written")
+        if written is None or written[0] is not token:
+            metadata = data.get("metadata")
+            pylock = "lock-version" in data and metadata is None  # read whole, below
+            if not pylock and not (isinstance(metadata, Mapping) and KEY in metadata):
+                return False  # a pdm.lock (or none yet) without the plugin's table
         lock = self.variants_lock()
         return bool(lock.records or lock.targets)
 
@@ -319,7 +348,7 @@ class VariantsProject:
         so this lock took it from the ordinary sources: say so (the next lock routes it)."""
         from .lock.table import unrouted_catalog_packages
 
-        for name in unrouted_catalog_packages(self.variants_lock(), plan):
+        for name in unrouted_catalog_packages(_locked_names(toml_for_write(self.lockfile)), plan):
             self.core.ui.warn(
                 f"wheel-variants: {name} came in as a dependency and was locked from the ordinary sources; "
                 "run `pdm lock` again to route it to its variant's index"

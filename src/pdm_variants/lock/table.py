@@ -91,11 +91,11 @@ def missing_variants(lock: LockDocument, plan: VariantPlan) -> list[str]:
     return problems
 
 
-def unrouted_catalog_packages(lock: LockDocument, plan: VariantPlan | None) -> list[str]:
-    """Catalog packages *lock* holds that *plan* does not manage: they arrived as dependencies,
-    unknown before resolution, so this lock took them from the ordinary sources."""
+def unrouted_catalog_packages(locked: set[str], plan: VariantPlan | None) -> list[str]:
+    """Catalog packages among the *locked* names that *plan* does not manage: they arrived as
+    dependencies, unknown before resolution, so this lock took them from the ordinary sources."""
     from wheel_variants.catalog import catalog_document
     from wheel_variants.names import normalize_name
 
     catalog = {normalize_name(name) for name in catalog_document().get("packages", {})}
-    return sorted((lock.names() & catalog) - (plan.names if plan else set()))
+    return sorted((locked & catalog) - (plan.names if plan else set()))
