@@ -11,7 +11,7 @@ import pytest
 
 pytest.importorskip("pdm")
 
-from pdm_variants.lock.metadata import _DownloadProgress
+from pdm_variants.lock.metadata import _Downloads
 
 
 class _Bar:
@@ -53,15 +53,19 @@ class _Terminal(io.StringIO):
 def test_on_a_terminal_a_whole_wheel_download_draws_a_bar(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stderr", _Terminal())
     ui = _UI()
-    with _DownloadProgress(ui, "gpulib-1.0-py3-none-any-cu12.whl") as progress:  # type: ignore[arg-type]
+    with _Downloads(ui) as downloads:  # type: ignore[arg-type]
+        first, second = downloads.progress("gpulib-1.0-py3-none-any-cu12.whl"), downloads.progress("g-cu13.whl")
         for received in (10, 20, 30):
-            progress(received * 2**20, 30 * 2**20)
+            first(received * 2**20, 30 * 2**20)
+        second(2**30, None)  # reads run in threads: one display, a bar for each wheel
     assert ui.bar.events == [
         ("start", None),
         ("task", 30 * 2**20),
         ("update", 10 * 2**20),
         ("update", 20 * 2**20),
         ("update", 30 * 2**20),
+        ("task", None),
+        ("update", 2**30),
         ("stop", None),
     ]
     assert ui.lines == []
@@ -70,7 +74,8 @@ def test_on_a_terminal_a_whole_wheel_download_draws_a_bar(monkeypatch: pytest.Mo
 def test_elsewhere_it_is_one_line_saying_why(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     ui = _UI()
-    with _DownloadProgress(ui, "x-1.0-py3-none-any-cu12.whl") as progress:  # type: ignore[arg-type]
+    with _Downloads(ui) as downloads:  # type: ignore[arg-type]
+        progress = downloads.progress("x-1.0-py3-none-any-cu12.whl")
         progress(10, 40 * 2**20)
         progress(20, 40 * 2**20)
     assert ui.lines == [
@@ -83,9 +88,10 @@ def test_elsewhere_it_is_one_line_saying_why(monkeypatch: pytest.MonkeyPatch) ->
 def test_nothing_is_shown_for_no_download_or_a_small_one(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "stderr", _Terminal())
     ui = _UI()
-    with _DownloadProgress(ui, "x.whl"):  # type: ignore[arg-type]
-        pass
-    with _DownloadProgress(ui, "small-1.0-py3-none-any.whl") as progress:  # type: ignore[arg-type]
+    with _Downloads(ui) as downloads:  # type: ignore[arg-type]
+        downloads.progress("x.whl")
+    with _Downloads(ui) as downloads:  # type: ignore[arg-type]
+        progress = downloads.progress("small-1.0-py3-none-any.whl")
         progress(2**20, 2 * 2**20)
         progress(2 * 2**20, 2 * 2**20)
     assert (ui.lines, ui.bar.events) == ([], [])

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from wheel_variants.names import normalize_name
 
 if TYPE_CHECKING:
+    from email.message import Message
     from pathlib import Path
 
     from pdm.models.repositories import Package
@@ -37,7 +39,6 @@ if TYPE_CHECKING:
     from wheel_variants.memofile import MemoFile
 
     from .document import LockDocument, LockedPackage
-    from .metadata import LabelMetadata
 
 __all__ = ["DEPENDENCIES_KEY", "lock_label_dependencies", "normalized_lines"]
 
@@ -96,42 +97,62 @@ def lock_label_dependencies(
 _Need = tuple["LockedPackage", str, str, list[str]]
 
 
+@dataclass(slots=True)
+class _Label:
+    """One locked label of a package entry, and its wheel's dependency lines once known."""
+
+    entry: LockedPackage
+    name: str
+    label: str
+    body: dict[str, Any]
+    lines: list[str] | None
+
+
 def _label_needs(project: Any, entries: Mapping[str, LockedPackage], packages: Mapping[str, Any]) -> list[_Need]:
     """Set ``dependencies`` on every label that differs from its entry; per such label, the
     ``(entry, name, label, lines)`` it needs beyond the entry's own dependencies."""
     from .metadata import CACHE_DIR
 
-    needs: list[_Need] = []
     cache_dir = project.cache(CACHE_DIR)
     memo = _dependency_memo(cache_dir)
-    reader = None  # opened on the first label missing from the memo
     sources = project.sources  # asked once: each ask rebuilds the project's routes
+    labels: list[_Label] = []
+    unread: list[tuple[_Label, Link, str | None]] = []  # missing from the memo: read together
     for name, record in packages.items():
         entry = entries.get(name)
         if entry is None:
             continue
-        locked = normalized_lines(entry.dependencies or ())
         for label, body in record.get("variants", {}).items():
             body.pop(DEPENDENCIES_KEY, None)
             found = _label_link(project, sources, name, str(entry.version), record, label, entry)
             if found is None:
                 continue  # no wheel of it (an sdist's metadata would need a build): the entry's stand
             link, sha256 = found
-            own = _lines(memo.get(sha256)) if sha256 else None
-            if own is None:
-                if reader is None:
-                    from .metadata import LabelMetadata
+            item = _Label(entry, name, label, body, _lines(memo.get(sha256)) if sha256 else None)
+            labels.append(item)
+            if item.lines is None:
+                unread.append((item, link, sha256))
+    if unread:
+        from .metadata import LabelMetadata
 
-                    reader = LabelMetadata(project.environment.session, cache_dir, project.core.ui)
-                own = _dependencies(reader, link, sha256)
-                if sha256:
-                    memo.put(sha256, own)
-            if own != locked:
-                body[DEPENDENCIES_KEY] = own
-                extra = [line for line in own if line not in locked]
-                if extra:
-                    needs.append((entry, name, label, extra))
-    memo.save()
+        reader = LabelMetadata(project.environment.session, cache_dir, project.core.ui)
+        read = reader.read_many([(link, sha256) for _, link, sha256 in unread])
+        for (item, _, sha256), metadata in zip(unread, read, strict=True):
+            item.lines = _dependencies(metadata)
+            if sha256:
+                memo.put(sha256, item.lines)
+        memo.save()
+    needs: list[_Need] = []
+    entry_lines: dict[str, list[str]] = {}  # each entry's own lines, normalized once
+    for item in labels:
+        locked = entry_lines.get(item.entry.key)
+        if locked is None:
+            locked = entry_lines[item.entry.key] = normalized_lines(item.entry.dependencies or ())
+        if item.lines is not None and item.lines != locked:
+            item.body[DEPENDENCIES_KEY] = item.lines
+            extra = [line for line in item.lines if line not in locked]
+            if extra:
+                needs.append((item.entry, item.name, item.label, extra))
     return needs
 
 
@@ -191,15 +212,15 @@ def _label_link(
     return None
 
 
-def _dependencies(reader: LabelMetadata, link: Link, sha256: str | None) -> list[str]:
-    """The dependency lines of the wheel at *link*, from its metadata alone.
+def _dependencies(metadata: Message) -> list[str]:
+    """The dependency lines of a wheel's *metadata*.
 
-    Read here, not through PDM's candidate preparation: that re-picks the best file for *this*
-    machine when the link is a variant wheel of another label, and downloads it whole.
+    Read from its metadata alone (:class:`~pdm_variants.lock.metadata.LabelMetadata`), not through
+    PDM's candidate preparation: that re-picks the best file for *this* machine when the link is a
+    variant wheel of another label, and downloads it whole.
     """
     from pdm.models.requirements import filter_requirements_with_extras
 
-    metadata = reader.read(link, sha256)
     requirements = filter_requirements_with_extras(metadata.get_all("Requires-Dist") or [], ())
     return normalized_lines(requirement.as_line() for requirement in requirements)
 

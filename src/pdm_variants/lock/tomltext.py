@@ -112,7 +112,8 @@ def raw_text_supported() -> bool:
     try:
         document = tomlkit.document()
         document["metadata"] = {"a": 1}
-        remove_table_text(document["metadata"])
+        add_table_text(document["metadata"], render_table(("metadata", "t"), {"old": 1}))
+        remove_table_text(document["metadata"])  # as a second write in one command does
         add_table_text(document["metadata"], render_table(("metadata", "t"), {"b": {"c": "d"}}))
         document["metadata"]["late"] = 2  # as PDM may add a key after the plugin wrote
         document["after"] = {"e": True}

@@ -49,11 +49,12 @@ def _add_table(metadata: Any, table: dict[str, Any]) -> None:
     from .tomltext import Unrendered, add_table_text, raw_text_supported, remove_table_text, render_table
 
     if raw_text_supported():
-        remove_table_text(metadata)  # an earlier write of this document in the same command
         try:
-            add_table_text(metadata, render_table(("metadata", KEY), table))
+            text = render_table(("metadata", KEY), table)
+            remove_table_text(metadata)  # an earlier write of this document in the same command
+            add_table_text(metadata, text)
             return
-        except Unrendered:
+        except (Unrendered, AttributeError):  # AttributeError: not a tomlkit table (as PDM writes today)
             pass
     import tomlkit
 
