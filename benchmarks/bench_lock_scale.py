@@ -12,8 +12,10 @@ wheels (``cu118``, ``cu119``, ... with their ``variant.json``) and ``{name}-{ver
 
 Each tool runs each action cold (empty caches) and warm (caches kept): ``lock`` (the lock file
 removed first), ``sync`` (into a fresh virtual environment, made before the clock starts) and
-``noop-sync`` (nothing left to do). The table gives the median wall time of ``--runs`` runs, and
-the bytes sent (all, of ``.whl`` files) and requests of the last one. The actions are a table per
+``noop-sync`` (nothing left to do). The tools take turns, run by run (the first alternates), so a
+busy moment of the machine hits all of them. The table gives the median wall time of ``--runs``
+runs, its ratio to plain PDM's, and the bytes sent (all, of ``.whl`` files) and requests of the
+last one. The actions are a table per
 tool (:func:`tools`).
 
 The ``remotemeta`` rows read the METADATA of every wheel on the index in-process through
@@ -54,6 +56,8 @@ VERSION = "1.0"
 #: The machine every run pretends to be (the nvidia provider's override): CUDA 12.8.
 CUDA = {"NV_VARIANT_PROVIDER_FORCE_CUDA_DRIVER_VERSION": "12.8"}
 UV = Path(sys.executable).with_name("uv")
+#: The row every time is compared with.
+PLAIN = "pdm, plugin off"
 #: Each action and the subcommand that does it (the same for PDM and uv).
 PDM_ACTIONS = {"lock": "lock", "sync": "sync", "noop-sync": "sync"}
 
@@ -119,7 +123,7 @@ class Tool:
 
 def tools(scratch: Path, server: IndexServer, names: list[str]) -> list[Tool]:
     found = []
-    for name, disable in (("pdm + plugin", False), ("pdm, plugin off", True)):
+    for name, disable in (("pdm + plugin", False), (PLAIN, True)):
         runner = PdmRunner(scratch / name.replace(" ", "").replace(",", "-"), pypi_url=server.index_url("simple"))
         (runner.project / "pyproject.toml").write_text(project_text(names))
         env = {**runner.env, **CUDA}
@@ -172,42 +176,62 @@ class Row:
     failed: str = ""
 
 
-def run(tool: Tool, action: str, state: str, server: IndexServer, runs: int) -> Row:
-    """*action* of *tool* *runs* times: the median time, the last run's bytes and requests."""
-    times = []
-    for _ in range(runs):
-        if state == "cold":
-            for cache in tool.caches:
-                shutil.rmtree(cache, ignore_errors=True)
-        if action == "lock":
-            (tool.project / tool.lock_file).unlink(missing_ok=True)
-        if action == "sync":  # a fresh environment, as a new teammate's
-            shutil.rmtree(tool.project / ".venv", ignore_errors=True)
-            venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(tool.project / ".venv")
-        server.reset_counts()
-        start = time.perf_counter()
-        result = subprocess.run(
-            tool.actions[action],
-            cwd=tool.project,
-            env=tool.env,
-            capture_output=True,
-            text=True,
-            timeout=1800,
-            check=False,
-        )
-        times.append(time.perf_counter() - start)
-    seconds = statistics.median(times)
-    failed = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1][:100]
-    return Row(
-        tool=tool.name,
-        action=action,
-        state=state,
-        seconds=seconds,
-        total_bytes=server.total_bytes(),
-        wheel_bytes=server.total_bytes(".whl"),
-        requests=sum(server.request_counts.values()),
-        failed=failed,
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    total_bytes: int
+    wheel_bytes: int
+    requests: int
+    failed: str
+
+
+def measure(tool: Tool, action: str, state: str, server: IndexServer) -> Measure:
+    """One run of *action* by *tool*, its caches emptied first when *state* is cold."""
+    if state == "cold":
+        for cache in tool.caches:
+            shutil.rmtree(cache, ignore_errors=True)
+    if action == "lock":
+        (tool.project / tool.lock_file).unlink(missing_ok=True)
+    if action == "sync":  # a fresh environment, as a new teammate's
+        shutil.rmtree(tool.project / ".venv", ignore_errors=True)
+        venv.EnvBuilder(with_pip=False, symlinks=os.name != "nt").create(tool.project / ".venv")
+    server.reset_counts()
+    start = time.perf_counter()
+    result = subprocess.run(
+        tool.actions[action], cwd=tool.project, env=tool.env, capture_output=True, text=True, timeout=1800, check=False
     )
+    seconds = time.perf_counter() - start
+    failed = "" if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1][:100]
+    requests = sum(server.request_counts.values())
+    return Measure(seconds, server.total_bytes(), server.total_bytes(".whl"), requests, failed)
+
+
+def run(tools: list[Tool], action: str, state: str, server: IndexServer, runs: int) -> list[Row]:
+    """*action* of every tool *runs* times, interleaved (the tool that goes first alternates per
+    round, so a busy moment of the machine hits all of them): each tool's median time, and the
+    bytes and requests of its last run."""
+    measures: dict[str, list[Measure]] = {tool.name: [] for tool in tools}
+    for round_number in range(runs):
+        for tool in tools if round_number % 2 == 0 else reversed(tools):
+            measures[tool.name].append(measure(tool, action, state, server))
+    rows = []
+    for tool in tools:
+        last = measures[tool.name][-1]
+        failed = next((m.failed for m in measures[tool.name] if m.failed), "")
+        seconds = statistics.median(m.seconds for m in measures[tool.name])
+        rows.append(
+            Row(
+                tool=tool.name,
+                action=action,
+                state=state,
+                seconds=seconds,
+                total_bytes=last.total_bytes,
+                wheel_bytes=last.wheel_bytes,
+                requests=last.requests,
+                failed=failed,
+            )
+        )
+    return rows
 
 
 def core_rows(server: IndexServer, wheels: list[Path], store: Path) -> list[Row]:
@@ -263,11 +287,12 @@ def main(argv: list[str] | None = None) -> int:
             )
             wheels = list((scratch / "index").rglob("*.whl"))
             index_size = sum(path.stat().st_size for path in wheels)
+            found = tools(scratch, server, names)
             rows = [
-                run(tool, action, state, server, args.runs)
-                for tool in tools(scratch, server, names)
+                row
                 for action in args.actions.split(",")
                 for state in ("cold", "warm")
+                for row in run(found, action, state, server, args.runs)
             ]
             rows += core_rows(server, wheels, scratch / "core-store")
         finally:
@@ -277,10 +302,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.packages} packages x {args.labels} labels (+ the plain wheel): {len(wheels)} wheels, "
         f"{size(index_size).strip()} on the index, {offer}, Range {'ignored' if args.no_ranges else 'supported'}"
     )
-    print(f"{'tool':18s} {'action':9s} {'state':5s} {'time':>9s} {'all bytes':>13s} {'.whl bytes':>13s} {'GETs':>5s}")
+    print(
+        f"{'tool':18s} {'action':9s} {'state':5s} {'time':>9s} {'vs plain':>8s} {'all bytes':>13s} "
+        f"{'.whl bytes':>13s} {'GETs':>5s}"
+    )
+    plain = {(row.action, row.state): row.seconds for row in rows if row.tool == PLAIN}
     for row in rows:
+        ratio = f"{row.seconds / plain[row.action, row.state]:7.2f}x" if (row.action, row.state) in plain else ""
         line = (
-            f"{row.tool:18s} {row.action:9s} {row.state:5s} {row.seconds:8.2f}s {size(row.total_bytes)} "
+            f"{row.tool:18s} {row.action:9s} {row.state:5s} {row.seconds:8.2f}s {ratio:>8s} {size(row.total_bytes)} "
             f"{size(row.wheel_bytes)} {row.requests:5d}"
         )
         print(line + (f"  FAILED: {row.failed}" if row.failed else ""))

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .lock.targets import TargetPlan
     from .plan import VariantPlan
 
-from ._pdm.lockfile import toml_data, toml_for_write
+from ._pdm.lockfile import toml_data, toml_document, toml_for_write
 from ._pdm.seams import lock_freshness_hook, variant_subclass
 
 __all__ = ["make_project_class"]
@@ -154,11 +154,12 @@ class VariantsProject:
     def variants_lock(self) -> LockDocument:
         """The lock as the plugin reads it (:mod:`pdm_variants.lock.document`), read once for each
         lock PDM holds: again only after PDM formats or reloads the lock, never per package."""
-        token, data = toml_data(self.lockfile)
+        token = toml_document(self.lockfile)
         cached = self.__dict__.get("_wv_lock")
         if cached is None or cached[0] is not token:
             from .lock.document import LockDocument
 
+            _, data = toml_data(self.lockfile)
             written = self.__dict__.get("_wv_written")
             table = written[1] if written is not None and written[0] is token else None
             cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data, table))
@@ -184,10 +185,10 @@ class VariantsProject:
 
         if not lockfile_path(self.lockfile).exists():
             return set()
-        token, data = toml_data(self.lockfile)
+        document = toml_document(self.lockfile)
         cached = self.__dict__.get("_wv_locked_names")
-        if cached is None or cached[0] is not token:
-            cached = self.__dict__["_wv_locked_names"] = (token, _locked_names(data))
+        if cached is None or cached[0] is not document:
+            cached = self.__dict__["_wv_locked_names"] = (document, _locked_names(document))
         return cached[1]  # type: ignore[no-any-return]
 
     def _variants_lock_used(self) -> bool:
@@ -195,11 +196,11 @@ class VariantsProject:
         ``pdm.lock`` without the table is not read further (plain projects pay nothing)."""
         from .lock.table import KEY
 
-        token, data = toml_data(self.lockfile)
+        document = toml_document(self.lockfile)
         written = self.__dict__.get("_wv_written")
-        if written is None or written[0] is not token:
-            metadata = data.get("metadata")
-            pylock = "lock-version" in data and metadata is None  # read whole, below
+        if written is None or written[0] is not document:
+            metadata = document.get("metadata")
+            pylock = "lock-version" in document and metadata is None  # read whole, below
             if not pylock and not (isinstance(metadata, Mapping) and KEY in metadata):
                 return False  # a pdm.lock (or none yet) without the plugin's table
         lock = self.variants_lock()

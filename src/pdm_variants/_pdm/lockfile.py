@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pdm.project.lockfile.base import Lockfile
 
-__all__ = ["lockfile_path", "read_toml", "toml_data", "toml_for_write"]
+__all__ = ["lockfile_path", "read_toml", "toml_data", "toml_document", "toml_for_write"]
 
 
 def lockfile_path(lockfile: Lockfile) -> Path:
@@ -45,6 +45,13 @@ def toml_data(file: Any) -> tuple[object, Mapping[str, Any]]:
     """
     data = file._data
     return data, (data.unwrap() if hasattr(data, "unwrap") else data)
+
+
+def toml_document(file: Any) -> Mapping[str, Any]:
+    """The object :func:`toml_data` names its token: the data as PDM holds it (a dict, or a
+    tomlkit document), for a key looked up without unwrapping a whole document. Read only.
+    Internal: ``TOMLFile._data``, as in :func:`toml_data`."""
+    return file._data  # type: ignore[no-any-return]
 
 
 def toml_for_write(file: Any) -> Any:
