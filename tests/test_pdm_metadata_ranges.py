@@ -23,7 +23,7 @@ import pytest
 import tomlkit
 
 from indexserver import IndexServer
-from pdmtools import PdmRunner
+from pdmtools import PdmRunner, error_line
 from wheelmaker import make_wheel
 
 pytestmark = pytest.mark.slow
@@ -138,3 +138,36 @@ def test_a_server_without_ranges_still_locks_downloading_the_wheel_once(tmp_path
         f"wheel-variants: downloading {_wheel_name('cu12')} (24 MiB) to read its metadata: the index serves no "
         "metadata file and no byte ranges" in result["stderr"]
     )
+
+
+def test_a_labels_wheel_with_another_projects_metadata_stops_the_lock_with_one_line(tmp_path: Path) -> None:
+    """Labels are read together, in threads: one bad wheel among them is still one line naming it,
+    and nothing is written (no lock, no memo entry)."""
+    index = IndexServer(tmp_path / "index", ranges=True)
+    dist = tmp_path / "dist"
+    labels = {f"cu1{minor}": f"12.{minor}" for minor in range(6)}
+    document = {
+        **VARIANTS_JSON,
+        "variants": {label: {"nvidia": {"cuda_version_lower_bound": [cuda]}} for label, cuda in labels.items()},
+    }
+    document["variants"]["cpu"] = VARIANTS_JSON["variants"]["cpu"]
+    try:
+        for label in [*labels, "cpu"]:
+            variant = json.dumps({**document, "variants": {label: document["variants"][label]}})
+            wheel = make_wheel(dist / label, "gpulib", "1.0", label=label, variant_json=variant)
+            if label == "cu13":  # another project's wheel, under gpulib's name
+                other = make_wheel(dist / "other", "otherlib", "1.0", label=label, variant_json=variant)
+                wheel.unlink()
+                other.rename(wheel)
+            index.add("simple", wheel)
+        index.write_variants_json("simple", "gpulib", "1.0", json.dumps(document))
+        runner = PdmRunner(tmp_path / "pdm", pypi_url=index.index_url("simple"))
+        (runner.project / "pyproject.toml").write_text(PYPROJECT)
+        runner.create_venv()
+        result = runner.pdm("lock", env=runner.machine("cpu", CPU_MACHINE), check=False)
+    finally:
+        index.stop()
+    line = error_line(result)
+    assert "gpulib-1.0-py3-none-any-cu13.whl" in line and "METADATA has Name 'otherlib'" in line
+    assert not (runner.project / "pdm.lock").exists()
+    assert not (runner.base / "pdm-cache" / "variant-metadata" / "dependencies.json").exists()
