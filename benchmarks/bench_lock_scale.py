@@ -13,10 +13,10 @@ wheels (``cu118``, ``cu119``, ... with their ``variant.json``) and ``{name}-{ver
 Each tool runs each action cold (empty caches) and warm (caches kept): ``lock`` (the lock file
 removed first), ``sync`` (into a fresh virtual environment, made before the clock starts) and
 ``noop-sync`` (nothing left to do). The tools take turns, run by run (the first alternates), so a
-busy moment of the machine hits all of them. The table gives the median wall time of ``--runs``
+busy moment of the machine hits all of them; a first round of each action is not counted (it
+compiles the modules every later run loads from bytecode). The table gives the median wall time of ``--runs``
 runs, its ratio to plain PDM's, and the bytes sent (all, of ``.whl`` files) and requests of the
-last one. The actions are a table per
-tool (:func:`tools`).
+last one. The actions are a table per tool (:func:`tools`).
 
 The ``remotemeta`` rows read the METADATA of every wheel on the index in-process through
 :mod:`wheel_variants.remotemeta` (cold: an empty metadata store; warm: the store kept): what the
@@ -206,16 +206,19 @@ def measure(tool: Tool, action: str, state: str, server: IndexServer) -> Measure
     return Measure(seconds, server.total_bytes(), server.total_bytes(".whl"), requests, failed)
 
 
-def run(tools: list[Tool], action: str, state: str, server: IndexServer, runs: int) -> list[Row]:
+def run(contenders: list[Tool], action: str, state: str, server: IndexServer, runs: int) -> list[Row]:
     """*action* of every tool *runs* times, interleaved (the tool that goes first alternates per
     round, so a busy moment of the machine hits all of them): each tool's median time, and the
     bytes and requests of its last run."""
-    measures: dict[str, list[Measure]] = {tool.name: [] for tool in tools}
+    measures: dict[str, list[Measure]] = {tool.name: [] for tool in contenders}
+    if state == "cold":  # a round not counted: its first run would compile what the others then reuse
+        for tool in contenders:
+            measure(tool, action, state, server)
     for round_number in range(runs):
-        for tool in tools if round_number % 2 == 0 else reversed(tools):
+        for tool in contenders if round_number % 2 == 0 else reversed(contenders):
             measures[tool.name].append(measure(tool, action, state, server))
     rows = []
-    for tool in tools:
+    for tool in contenders:
         last = measures[tool.name][-1]
         failed = next((m.failed for m in measures[tool.name] if m.failed), "")
         seconds = statistics.median(m.seconds for m in measures[tool.name])
