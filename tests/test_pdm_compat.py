@@ -17,7 +17,7 @@ pytest.importorskip("pdm")
 # PDM itself uses importlib.resources.open_binary (deprecated) when its CLI modules load.
 pytestmark = pytest.mark.filterwarnings("ignore:open_binary is deprecated:DeprecationWarning")
 
-from pdm_variants._pdm.lockfile import read_toml, toml_for_write  # noqa: E402
+from pdm_variants._pdm.lockfile import read_toml, toml_for_write, without_key  # noqa: E402
 from pdm_variants._pdm.seams import lock_freshness_hook  # noqa: E402
 from pdm_variants._pdm.sources import platform_marker_environment  # noqa: E402
 
@@ -48,6 +48,23 @@ def test_read_toml_and_toml_for_write_before_pdm_2_26_2() -> None:
     assert data == {"project": {"name": "app", "requires-python": ">=3.10", "dependencies": ["llama-cpp-python"]}}
     assert type(data["project"]) is dict
     assert toml_for_write(old) is old._data
+
+
+class _LockFile:
+    def __init__(self, data: Any) -> None:
+        self._data = data
+
+
+def test_the_plugins_table_is_set_aside_while_pdm_copies_the_lock_and_put_back_even_on_error() -> None:
+    table = {"schema": 1, "packages": {}}
+    lock = _LockFile({"metadata": {"lock_version": "4.5.0", "wheel-variants": table}, "package": []})
+    with pytest.raises(RuntimeError), without_key(lock, "wheel-variants"):
+        assert lock._data["metadata"] == {"lock_version": "4.5.0"}
+        raise RuntimeError
+    assert lock._data["metadata"]["wheel-variants"] is table
+    document = tomlkit.parse('[metadata]\nlock_version = "4.5.0"\n\n[metadata.wheel-variants]\nschema = 1\n')
+    with without_key(_LockFile(document), "wheel-variants"):  # a tomlkit document is never edited
+        assert document["metadata"]["wheel-variants"] == {"schema": 1}
 
 
 def test_lock_freshness_hook() -> None:

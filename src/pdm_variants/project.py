@@ -328,11 +328,17 @@ class VariantsProject:
         return targets  # type: ignore[no-any-return]
 
     def get_locked_repository(self, env_spec: EnvSpec | None = None) -> LockedRepository:
-        repository: LockedRepository = super().get_locked_repository(env_spec)
-        if self._variants_lock_used():
-            from .install.lockedrepo import adapt_locked_repository
+        if not self._variants_lock_used():
+            repository: LockedRepository = super().get_locked_repository(env_spec)
+            return repository
+        from ._pdm.lockfile import without_key
+        from .install.lockedrepo import adapt_locked_repository
+        from .lock.table import KEY
 
-            adapt_locked_repository(repository, self.variants_lock().records, lambda: self.variant_wheels().supported)
+        records = self.variants_lock().records  # read (and kept) before the table is set aside
+        with without_key(self.lockfile, KEY):  # PDM copies the lock for a reader that skips it
+            repository = super().get_locked_repository(env_spec)
+        adapt_locked_repository(repository, records, lambda: self.variant_wheels().supported)
         return repository
 
     def write_lockfile(self, *args: Any, **kwargs: Any) -> None:

@@ -6,14 +6,15 @@ verified on (2.26.0, 2.29.3, 2.29.4).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pdm.project.lockfile.base import Lockfile
 
-__all__ = ["lockfile_path", "read_toml", "toml_data", "toml_document", "toml_for_write"]
+__all__ = ["lockfile_path", "read_toml", "toml_data", "toml_document", "toml_for_write", "without_key"]
 
 
 def lockfile_path(lockfile: Lockfile) -> Path:
@@ -52,6 +53,25 @@ def toml_document(file: Any) -> Mapping[str, Any]:
     tomlkit document), for a key looked up without unwrapping a whole document. Read only.
     Internal: ``TOMLFile._data``, as in :func:`toml_data`."""
     return file._data  # type: ignore[no-any-return]
+
+
+@contextlib.contextmanager
+def without_key(file: Any, key: str) -> Iterator[None]:
+    """Hold ``metadata[key]`` of the lock data aside for the duration (put back as it was).
+
+    For ``Project.get_locked_repository``, which deep-copies the whole lock for a reader that
+    never looks at that table (``LockedRepository``): the plugin's table is most of a many-label
+    lock. Only plain parsed data is touched (PDM 2.26.2+ holds a dict until it formats a lock); a
+    tomlkit document is left alone. Internal: ``TOMLFile._data``, as in :func:`toml_data`.
+    """
+    data = file._data
+    metadata = data.get("metadata") if type(data) is dict else None
+    table = metadata.pop(key, None) if type(metadata) is dict else None
+    try:
+        yield
+    finally:
+        if table is not None:
+            metadata[key] = table  # type: ignore[index]
 
 
 def toml_for_write(file: Any) -> Any:
