@@ -171,7 +171,9 @@ def _dependency_memo(cache_dir: Path) -> MemoFile:
 
     from wheel_variants.memofile import MemoFile
 
-    return MemoFile(cache_dir / "dependencies.json", f"pdm {__version__}")
+    # 20,000 wheels: about 2 MB, read in milliseconds, and room for many projects' labels. The
+    # oldest entries go first; a dropped one is drawn again from the per-wheel metadata cache.
+    return MemoFile(cache_dir / "dependencies.json", f"pdm {__version__}", max_entries=20_000)
 
 
 class _Conflict(Exception):
