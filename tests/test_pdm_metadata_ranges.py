@@ -111,6 +111,13 @@ def test_with_ranges_the_other_labels_wheel_body_is_never_read(tmp_path: Path, s
     assert "cuda-runtime>=1" in (runner.project / "pdm.lock").read_text()
     # ... and so does the variants JSON, whose sha256 the page gives: it is not fetched again
     assert not [path for path in server.request_counts if path.endswith("-variants.json")]
+    # a damaged cache entry is a miss: fetched again, and the lock is made
+    for entry in (runner.base / "pdm-cache" / "variants-json").rglob("*.json"):
+        entry.write_text(entry.read_text().replace("cu12", "cu99"))
+    (runner.project / "pdm.lock").unlink()
+    server.reset_counts()
+    runner.pdm("lock", env=runner.machine("cpu", CPU_MACHINE))
+    assert [path for path in server.request_counts if path.endswith("-variants.json")]
 
     # the labels' dependency lines are memoized by sha256 in one file: a warm lock needs no
     # per-wheel metadata entry (here: gone), and asks the server for no wheel
