@@ -118,12 +118,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.copyfile(io.BytesIO(body), self.wfile)
 
     def copyfile(self, source, outputfile) -> None:  # type: ignore[no-untyped-def]
-        # Counts what each path's answers carried (the body, not headers) for byte budgets.
+        # Counts what each path's answers carried (the body, not headers) for byte budgets. A chunk
+        # is counted before it is written: a client that has read it may look at the counts at once.
         path = self._url_path
         try:
             while chunk := source.read(64 * 1024):
-                outputfile.write(chunk)
                 self._index._count_bytes(path, len(chunk))
+                outputfile.write(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client stopped reading
 
