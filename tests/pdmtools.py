@@ -128,3 +128,11 @@ def error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in output.splitlines() if "wheel-variants:" in line]
     assert len(lines) == 1, output
     return lines[0]
+
+
+def variant_records(project: Path) -> Mapping[str, Mapping]:
+    """The plugin's records in *project*'s ``pdm.lock``, as the plugin reads them (the whole shape,
+    whatever the on-disk schema leaves out)."""
+    from pdm_variants.lock.document import LockDocument
+
+    return LockDocument.read(project / "pdm.lock").records

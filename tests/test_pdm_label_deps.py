@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import tomlkit
 
 from indexserver import IndexServer
-from pdmtools import PdmRunner
+from pdmtools import PdmRunner, variant_records
 from wheelmaker import make_wheel
 
 pytestmark = pytest.mark.slow
@@ -129,7 +130,7 @@ def test_each_target_installs_its_own_dependency_set_from_one_lock(layout: str, 
     runner.pdm("lock", env={"WHEEL_VARIANTS_TARGET": "cpu"})
     lock = _lock(runner)
     assert {p["name"] for p in lock["package"]} == ALL  # the CUDA build's needs are locked too
-    variants = lock["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"]
+    variants = variant_records(runner.project)["gpulib"]["variants"]
     assert "cuda-runtime>=12" in variants["cu12"]["dependencies"]
     assert "dependencies" not in variants["cpu"]  # the entry's own list is the CPU build's
     lock_bytes = (runner.project / "pdm.lock").read_bytes()
@@ -149,15 +150,16 @@ def test_each_target_installs_its_own_dependency_set_from_one_lock(layout: str, 
     runner.pdm("lock", env={"WHEEL_VARIANTS_TARGET": "gpu"})
     relocked = _lock(runner)
     assert {p["name"] for p in relocked["package"]} == ALL
-    assert "cuda-runtime>=12" in _effective_dependencies(relocked, "cu12")
-    assert "cpu-extra" in _effective_dependencies(relocked, "cpu")
-    assert "cuda-runtime>=12" not in _effective_dependencies(relocked, "cpu")
+    records = variant_records(runner.project)
+    assert "cuda-runtime>=12" in _effective_dependencies(relocked, records, "cu12")
+    assert "cpu-extra" in _effective_dependencies(relocked, records, "cpu")
+    assert "cuda-runtime>=12" not in _effective_dependencies(relocked, records, "cpu")
 
 
-def _effective_dependencies(lock: dict, label: str) -> list[str]:
+def _effective_dependencies(lock: dict, records: Mapping, label: str) -> list[str]:
     """What a machine installing *label* gets: the label's own list, else the entry's."""
     (entry,) = [p for p in lock["package"] if p["name"] == "gpulib"]
-    body = lock["metadata"]["wheel-variants"]["packages"]["gpulib"]["variants"][label]
+    body = records["gpulib"]["variants"][label]
     return body.get("dependencies", entry.get("dependencies", []))
 
 

@@ -6,13 +6,14 @@ and ``gpu_demo-1.0.0-variants.json``; the installed package reports its label it
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 import tomlkit
 
 from indexserver import IndexServer
-from pdmtools import PdmRunner
+from pdmtools import PdmRunner, error_line, variant_records
 
 pytestmark = pytest.mark.slow
 
@@ -47,9 +48,8 @@ def _installed(runner: PdmRunner) -> str:
     return runner.run_python("import gpu_demo; print(gpu_demo.installed_variant())")
 
 
-def _record(runner: PdmRunner) -> dict:
-    lock = tomlkit.parse((runner.project / "pdm.lock").read_text()).unwrap()
-    return lock["metadata"]["wheel-variants"]["packages"]["gpu-demo"]
+def _record(runner: PdmRunner) -> Mapping:
+    return variant_records(runner.project)["gpu-demo"]
 
 
 def test_add_picks_the_best_variant_and_one_lock_serves_every_machine(tmp_path: Path, gpu_index: IndexServer) -> None:
@@ -62,6 +62,9 @@ def test_add_picks_the_best_variant_and_one_lock_serves_every_machine(tmp_path: 
     assert sorted(record["variants"]) == ["cu126", "cu128", "null"]
     assert record["variants"]["cu126"]["properties"] == ["nvidia :: cuda_version_lower_bound :: 12.6"]
     assert record["variants-json"]["url"].endswith("/gpu_demo-1.0.0-variants.json")
+    on_disk = tomlkit.parse((runner.project / "pdm.lock").read_text()).unwrap()["metadata"]["wheel-variants"]
+    assert on_disk["schema"] == 2
+    assert "variants" not in on_disk["packages"]["gpu-demo"]  # the document and the file names say it all
     lock_text = (runner.project / "pdm.lock").read_text()
     assert "gpu_demo-1.0.0-py3-none-any.whl" in lock_text  # the non-variant fallback is locked too
 
@@ -77,6 +80,18 @@ def test_add_picks_the_best_variant_and_one_lock_serves_every_machine(tmp_path: 
     runner.pdm("lock", "--update-reuse")
     assert _record(runner) == record
     runner.pdm("lock", "--check", env={CUDA: "12.6"})
+
+    # A lock table of a newer schema (a teammate's newer wheel-variants wrote it): refused, not guessed at.
+    lock_path = runner.project / "pdm.lock"
+    newer = lock_path.read_text().replace(
+        "[metadata.wheel-variants]\nschema = 2\n", "[metadata.wheel-variants]\nschema = 3\n"
+    )
+    lock_path.write_text(newer)
+    for command in ("sync", "lock"):
+        line = error_line(runner.pdm(command, env={CUDA: "12.6"}, check=False))
+        assert "pdm.lock: [metadata.wheel-variants] has schema 3; this wheel-variants reads schemas 1, 2" in line
+    assert lock_path.read_text() == newer
+    assert _installed(runner) == "cu128"
 
 
 def test_malformed_variants_json_names_the_url_and_writes_no_lock(tmp_path: Path, gpu_index: IndexServer) -> None:

@@ -20,8 +20,9 @@ Without a managed package every method defers to PDM unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -162,8 +163,24 @@ class VariantsProject:
             _, data = toml_data(self.lockfile)
             written = self.__dict__.get("_wv_written")
             table = written[1] if written is not None and written[0] is token else None
-            cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data, table))
+            with self._variants_lock_errors():
+                cached = self.__dict__["_wv_lock"] = (token, LockDocument.from_data(data, table))
         return cached[1]  # type: ignore[no-any-return]
+
+    @contextlib.contextmanager
+    def _variants_lock_errors(self) -> Iterator[None]:
+        """A lock the plugin cannot read (a newer table schema): one line naming the file."""
+        from wheel_variants.errors import VariantsError
+
+        try:
+            yield
+        except VariantsError as error:
+            from pdm.exceptions import PdmUsageError
+            from rich.markup import escape
+
+            from ._pdm.lockfile import lockfile_path
+
+            raise PdmUsageError(escape(f"wheel-variants: {lockfile_path(self.lockfile).name}: {error}")) from None
 
     def _variants_saved_lock(self) -> LockDocument:
         """:meth:`variants_lock` once the lock file exists; an empty one while a first lock is
@@ -377,7 +394,8 @@ class VariantsProject:
         from .lock.document import LockDocument
         from .lock.writer import write_variant_tables
 
-        previous = LockDocument.read(lockfile_path(self.lockfile))
+        with self._variants_lock_errors():
+            previous = LockDocument.read(lockfile_path(self.lockfile))
         document = toml_for_write(self.lockfile)
         # The table may be text in the document (see write_variant_tables): variants_lock reads it from here.
         self.__dict__["_wv_written"] = (document, write_variant_tables(self, document, previous, plan))

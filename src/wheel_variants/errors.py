@@ -41,7 +41,8 @@ class InvalidMetadataError(VariantsError):
 
 
 class UnsupportedSchemaError(InvalidMetadataError):
-    """The document declares a ``$schema`` version this library does not understand."""
+    """A document declares a schema version this library does not read (a variants JSON's
+    ``$schema``, the plugin's lock table's ``schema``)."""
 
 
 class MetadataConflictError(VariantsError):

@@ -84,16 +84,23 @@ class LockDocument:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], written: Mapping[str, Any] | None = None) -> LockDocument:
         """Read the plain data of a ``pdm.lock`` or a ``pylock.toml``; *written*: a ``pdm.lock``'s
-        ``[metadata.wheel-variants]`` as the plugin just wrote it, when *data* holds it as text."""
+        ``[metadata.wheel-variants]`` as the plugin just wrote it (the whole shape), when *data*
+        holds it as text. A table of a schema this version does not read raises
+        :class:`~wheel_variants.errors.UnsupportedSchemaError`."""
         if is_pylock(data):
             return _from_pylock(data)
         metadata = data.get("metadata")
         metadata = metadata if isinstance(metadata, Mapping) else {}
+        packages = tuple(_pdm_lock_package(entry) for entry in _entries(data.get("package")))
         table = written if written is not None else metadata.get(KEY)
         table = table if isinstance(table, Mapping) else {}
+        if written is None and table:
+            from .schema import expand_table
+
+            table = expand_table(table, cls(packages=packages).named_files())
         strategy = metadata.get("strategy")
         return cls(
-            packages=tuple(_pdm_lock_package(entry) for entry in _entries(data.get("package"))),
+            packages=packages,
             records=_mappings(table.get("packages")),
             targets=_mappings(table.get("targets")),
             strategy=tuple(str(flag) for flag in strategy) if isinstance(strategy, list) else (),
@@ -138,6 +145,10 @@ class LockDocument:
             files = result.setdefault(package.name, [])
             files.extend(f for f in package.files if f.name and f not in files)
         return result
+
+    def named_files(self) -> dict[str, list[tuple[str, str]]]:
+        """``{name: [(filename, hash), ...]}``: :meth:`files_by_package` as pairs."""
+        return {name: [(f.name, f.hash) for f in files] for name, files in self.files_by_package().items()}
 
     def shared_files(self) -> set[str]:
         """Hashes of locked sdists. An index variant's sdist comes from the ordinary sources and is

@@ -52,6 +52,8 @@ __all__ = [
 
 #: The per-package and top-level ``[tool]`` key this plugin owns in ``pylock.toml``.
 TOOL_KEY = "wheel-variants"
+#: The layout of the plugin's tables in a ``pylock.toml`` (``pdm.lock``'s has its own, :mod:`.schema`).
+PYLOCK_SCHEMA = 1
 #: The per-package table PEP 825 adds to ``pylock.toml`` (its "Integration with pylock.toml").
 VARIANTS_JSON_KEY = "variants-json"
 #: Inside a variant record's ``variants-json`` table: the merged PEP 825 document, if stored.
@@ -326,11 +328,9 @@ def record_in_pylock(document: Any, table: Mapping[str, Any] | None) -> None:
     if top is not None and TOOL_KEY in top:
         del top[TOOL_KEY]
     if records:
-        from .table import SCHEMA
-
         if top is None:
             top = document["tool"] = tomlkit.table()
-        top[TOOL_KEY] = {"schema": SCHEMA}
+        top[TOOL_KEY] = {"schema": PYLOCK_SCHEMA}
         targets = (table or {}).get(TARGETS_KEY)
         if targets:
             top[TOOL_KEY][TARGETS_KEY] = _targets_item(targets)

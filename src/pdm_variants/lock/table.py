@@ -1,11 +1,11 @@
 """The variant data kept in ``pdm.lock`` under ``[metadata.wheel-variants]`` (pure functions).
 
-Shape (schema 1), designed for several hardware targets: each package lists, per label, the
-index it came from, the properties it needs and the hashes of the locked files that are that
-variant. A lock made on another machine adds its label next to this one::
+Shape, designed for several hardware targets: each package lists, per label, the index it came
+from, the properties it needs and the hashes of the locked files that are that variant. A lock
+made on another machine adds its label next to this one::
 
     [metadata.wheel-variants]
-    schema = 1
+    schema = 2
 
     [metadata.wheel-variants.packages.llama-cpp-python]
     origin = "catalog"
@@ -16,8 +16,9 @@ variant. A lock made on another machine adds its label next to this one::
     files = ["sha256:..."]
 
 Plain PDM ignores ``metadata`` keys it does not know; it drops them when it rewrites the lock,
-which is why the plugin re-adds them on every write (:func:`lock_variants_table`). Readers go
-through :class:`pdm_variants.lock.document.LockDocument`.
+which is why the plugin re-adds them on every write (:func:`lock_variants_table`). This is the
+shape in memory; on disk a PEP 825 record leaves out what its document and file names say already
+(:mod:`pdm_variants.lock.schema`). Readers go through :class:`pdm_variants.lock.document.LockDocument`.
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ if TYPE_CHECKING:
     from ..plan import VariantPlan
     from .document import LockDocument
 
-__all__ = ["KEY", "PEP825_ORIGIN", "SCHEMA", "lock_variants_table", "missing_variants", "unrouted_catalog_packages"]
+__all__ = ["KEY", "PEP825_ORIGIN", "lock_variants_table", "missing_variants", "unrouted_catalog_packages"]
 
 KEY = "wheel-variants"
-SCHEMA = 1
 #: A record's ``origin`` for PEP 825 variant wheels (index variants name their declaration instead).
 PEP825_ORIGIN = "pep825"
 
@@ -75,7 +75,7 @@ def lock_variants_table(lock: LockDocument, previous: LockDocument, plan: Varian
                 packages[name]["namespace-priorities"] = list(selection.package.namespace_priorities)
     if not packages:
         return None
-    return {"schema": SCHEMA, "packages": packages}
+    return {"packages": packages}
 
 
 def missing_variants(lock: LockDocument, plan: VariantPlan) -> list[str]:

@@ -23,13 +23,15 @@ def write_variant_tables(
     """Replace the plugin's tables in *document* (the tomlkit ``pdm.lock`` or ``pylock.toml`` PDM is
     about to write) with :func:`variants_table`'s; that table (None when there is none).
 
-    In a ``pdm.lock`` the table goes in as text (:mod:`pdm_variants.lock.tomltext`): readers of
-    the in-memory *document* do not see it, the returned table is what they should read."""
+    In a ``pdm.lock`` the table goes in as text (:mod:`pdm_variants.lock.tomltext`), in the form
+    of :mod:`pdm_variants.lock.schema`: readers of the in-memory *document* do not see it, the
+    returned table (the whole shape) is what they should read."""
     from .document import is_pylock
     from .pylock import record_in_pylock
+    from .schema import compact_table
     from .table import KEY
 
-    table = variants_table(project, document, previous, plan)
+    table, lock = variants_table(project, document, previous, plan)
     if is_pylock(document):
         record_in_pylock(document, table)
         return table
@@ -39,7 +41,7 @@ def write_variant_tables(
     if KEY in metadata:
         del metadata[KEY]
     if table is not None:
-        _add_table(metadata, table)
+        _add_table(metadata, compact_table(table, lock.named_files()))
     return table
 
 
@@ -63,8 +65,9 @@ def _add_table(metadata: Any, table: dict[str, Any]) -> None:
 
 def variants_table(
     project: Any, document: MutableMapping[str, Any], previous: LockDocument, plan: VariantPlan | None
-) -> dict[str, Any] | None:
-    """The table for *document* (a tomlkit document; team targets may add locked files to it).
+) -> tuple[dict[str, Any] | None, LockDocument]:
+    """The table for *document* (a tomlkit document; team targets may add locked files to it), and
+    the lock it describes.
 
     *previous* is the lock before this write: labels recorded there (by other machines) are kept
     for the files that are still locked.
@@ -74,7 +77,7 @@ def variants_table(
     from .document import LockDocument
     from .labeldeps import lock_label_dependencies
     from .pep825 import pep825_records
-    from .table import SCHEMA, lock_variants_table
+    from .table import lock_variants_table
     from .targets import TargetPlan, add_target_files, target_records
 
     targets = project.variants_targets()
@@ -91,7 +94,7 @@ def variants_table(
     plain = document.unwrap() if hasattr(document, "unwrap") else dict(document)
     lock = LockDocument.from_data(plain)  # the lock being written, read once, files of targets included
     table = lock_variants_table(lock, previous, plan) if plan is not None else None
-    table = table or {"schema": SCHEMA, "packages": {}}
+    table = table or {"packages": {}}
     packages: dict[str, Any] = table["packages"]
     shared = lock.shared_files()
     for name, labels in added.items():
@@ -100,13 +103,12 @@ def variants_table(
     for name, record in pep825_records(lock.packages, project.variant_wheels().seen, old).items():
         packages.setdefault(name, record)
     if not packages:
-        return None
+        return None, lock
     table["packages"] = dict(sorted(packages.items()))
     lock_label_dependencies(project, document, lock, table["packages"])
     if targets:
-        files = {name: [(f.name, f.hash) for f in items] for name, items in lock.files_by_package().items()}
-        table["targets"] = target_records(targets, table, files)
-    return table
+        table["targets"] = target_records(targets, table, lock.named_files())
+    return table, lock
 
 
 def _fallback(plan: VariantPlan) -> Any:
