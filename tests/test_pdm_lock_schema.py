@@ -4,6 +4,7 @@ leaves out on disk comes back the same when read; schema 1 still reads; a newer 
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
@@ -12,7 +13,7 @@ pytest.importorskip("pdm")
 from pdm_variants.lock.document import LockDocument
 from pdm_variants.lock.schema import compact_table, expand_table
 from pdm_variants.lock.tomltext import render_table
-from wheel_variants.errors import UnsupportedSchemaError
+from wheel_variants.errors import InvalidMetadataError, UnsupportedSchemaError
 
 try:
     import tomllib
@@ -75,7 +76,9 @@ def test_a_pep825_record_keeps_only_what_its_document_and_file_names_do_not_say(
     assert written["schema"] == 2
     record = written["packages"]["gpulib"]
     assert record["variants"] == {"cu128": {"dependencies": ["cuda-runtime>=12.8"]}}  # cu126 adds nothing
-    assert record["variants-json"] == PEP825["variants-json"]
+    reference = record["variants-json"]
+    assert (reference["url"], reference["hash"]) == ("https://x/gpulib-1.0-variants.json", "sha256:j")
+    assert json.loads(reference["document"]) == DOCUMENT  # the JSON it was judged by, as JSON
     assert written["packages"]["llama-cpp-python"] == INDEX  # index variants: files share names across indexes
     assert written["targets"] == TABLE["targets"]
     assert list(written) == ["schema", "packages", "targets"]
@@ -86,11 +89,24 @@ def test_the_compact_table_reads_back_as_the_whole_one() -> None:
     assert expand_table(written, {"gpulib": FILES}) == {"schema": 2, **TABLE}
 
 
-def test_per_label_properties_are_one_line_each() -> None:
+def test_the_document_is_json_text_a_label_per_line() -> None:
     text = render_table(("metadata", "wheel-variants"), compact_table(TABLE, {"gpulib": FILES}))
-    assert "\n[metadata.wheel-variants.packages.gpulib.variants-json.document.variants]\n" in text
-    assert '\ncu126 = {nvidia = {cuda_version_lower_bound = ["12.6"]}}\n' in text
-    assert ".variants.cu126" not in text
+    assert "\ndocument = '''{\n" in text
+    assert '\n  "cu126": {"nvidia": {"cuda_version_lower_bound": ["12.6"]}},\n' in text
+    assert ".variants.cu126" not in text and ".document" not in text
+
+
+def test_apostrophes_and_control_characters_stay_inside_the_literal_string() -> None:
+    odd = copy.deepcopy(PEP825)
+    odd["variants-json"]["document"]["providers"]["nvidia"]["enable-if"] = "os_name == 'posix'\n\x01" + "'" * 3
+    table = {"packages": {"gpulib": odd}}
+    assert expand_table(_on_disk(compact_table(table, {"gpulib": FILES})), {"gpulib": FILES}) == {"schema": 2, **table}
+
+
+def test_a_document_that_is_not_json_names_its_package() -> None:
+    broken = {"schema": 2, "packages": {"gpulib": {**PEP825, "variants-json": {"document": '{"variants": '}}}}
+    with pytest.raises(InvalidMetadataError, match=r"packages\.gpulib\.variants-json\.document is not valid JSON"):
+        expand_table(broken, {"gpulib": FILES})
 
 
 def test_a_record_that_would_not_read_back_the_same_is_written_whole() -> None:

@@ -1,9 +1,8 @@
 """``pdm_variants.lock.tomltext``: the lock table's text is tomlkit's, byte for byte, and lands in place.
 
 tomlkit is the oracle: whatever tables hypothesis draws (of the shapes the plugin writes), the text
-must equal what ``tomlkit.item`` renders at the same place, and parse back to the same data. Inline
-tables have no tomlkit oracle (its inline layout depends on how a table was built): they must parse
-back to the same data, one line each.
+must equal what ``tomlkit.item`` renders at the same place, and parse back to the same data. Literal
+text ('''...''') has no tomlkit oracle: it must read back verbatim.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pdm_variants.lock.tomltext import (
-    InlineTable,
+    LiteralText,
     Unrendered,
     add_table_text,
     raw_text_supported,
@@ -40,16 +39,6 @@ TABLES = st.recursive(
     lambda children: st.dictionaries(KEYS, st.one_of(VALUES, children), max_size=4),
     max_leaves=30,
 )
-
-
-def _inline(table: dict) -> dict:
-    """*table* with every sub-table of its sub-tables made inline (as the lock's per-label lines)."""
-    return {
-        key: {k: InlineTable(v) if isinstance(v, dict) else v for k, v in value.items()}
-        if isinstance(value, dict)
-        else value
-        for key, value in table.items()
-    }
 
 
 def _document() -> tomlkit.TOMLDocument:
@@ -83,14 +72,17 @@ def test_the_text_in_a_document_reads_back_as_the_table(table: dict) -> None:
     assert data["package"] == [{"name": "plainlib"}]
 
 
-@settings(max_examples=200, deadline=None)
-@given(TABLES)
-def test_inline_tables_read_back_as_the_table_one_line_each(table: dict) -> None:
-    inline = _inline(table)
-    text = render_table(("metadata", "wheel-variants"), inline)
-    assert tomllib.loads("[metadata]\n" + text)["metadata"]["wheel-variants"] == table
-    # headers: the table's and its sub-tables' own at most; what sits inside is one line each
-    assert text.count("\n[") <= 1 + sum(isinstance(value, dict) for value in table.values())
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="\r"), max_size=40))
+def test_literal_text_reads_back_verbatim_or_is_left_to_tomlkit(text: str) -> None:
+    try:
+        rendered = render_table(("metadata", "wheel-variants"), {"document": LiteralText(text)})
+    except Unrendered:
+        unsafe = "'''" in text or text.startswith("\n") or text.endswith("'")
+        assert unsafe or any((ord(c) < 32 and c not in "\t\n") or c == "\x7f" for c in text)
+        return
+    assert rendered.endswith("\ndocument = '''" + text + "'''\n")
+    assert tomllib.loads("[metadata]\n" + rendered)["metadata"]["wheel-variants"] == {"document": text}
 
 
 def test_a_key_pdm_adds_later_goes_before_the_text_and_a_second_write_replaces_it() -> None:

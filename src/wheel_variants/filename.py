@@ -154,14 +154,20 @@ def split_label(filename: str) -> tuple[str, str] | None:
 
 
 def _check_version(filename: str, version: str) -> None:
+    if not _is_pep440(version):
+        raise InvalidFilenameError(f"invalid wheel filename {filename!r}: version {version!r} is not a PEP 440 version")
+
+
+@functools.lru_cache(maxsize=1024)
+def _is_pep440(version: str) -> bool:
+    """Kept per version: every file of a release (one per label and platform) has the same one."""
     from packaging.version import InvalidVersion, Version
 
     try:
         Version(version)
     except InvalidVersion:
-        raise InvalidFilenameError(
-            f"invalid wheel filename {filename!r}: version {version!r} is not a PEP 440 version"
-        ) from None
+        return False
+    return True
 
 
 def _check(filename: str, part: str, pattern: re.Pattern[str], what: str) -> None:

@@ -140,11 +140,10 @@ class LockDocument:
     def files_by_package(self) -> dict[str, list[LockedFile]]:
         """``{name: [file, ...]}`` of every locked file with a name; entries of one name with other
         extras list the same files, which are listed once."""
-        result: dict[str, list[LockedFile]] = {}
+        result: dict[str, dict[LockedFile, None]] = {}  # an ordered set per name
         for package in self.packages:
-            files = result.setdefault(package.name, [])
-            files.extend(f for f in package.files if f.name and f not in files)
-        return result
+            result.setdefault(package.name, {}).update(dict.fromkeys(f for f in package.files if f.name))
+        return {name: list(files) for name, files in result.items()}
 
     def named_files(self) -> dict[str, list[tuple[str, str]]]:
         """``{name: [(filename, hash), ...]}``: :meth:`files_by_package` as pairs."""

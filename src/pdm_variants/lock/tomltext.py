@@ -5,9 +5,9 @@ tomlkit items and back into text took a quarter of a second, a second part of PD
 :func:`render_table` writes the same text tomlkit writes for ``tomlkit.item(table)`` (the lock's
 bytes do not change with the plugin's version), for the shapes the table has: tables, strings,
 integers, booleans and arrays of those scalars. Anything else is :class:`Unrendered`, and the
-caller falls back to tomlkit. An :class:`InlineTable` is written on one line, ``{key = value, ...}``
-(tomlkit's own inline layout varies with how the table was built; this one is fixed); through the
-tomlkit fallback it is an ordinary table, the same data.
+caller falls back to tomlkit. A :class:`LiteralText` is written as a multi-line literal string
+(``'''...'''``, verbatim: a JSON document stays readable, and parses in one step); through the
+tomlkit fallback it is an ordinary string, the same data.
 
 :func:`add_table_text` places the text in the tomlkit document PDM writes, as an item tomlkit
 renders verbatim (a ``Whitespace`` item, the kind that keeps blank lines and comments). Readers of
@@ -23,15 +23,17 @@ import re
 from collections.abc import Mapping, MutableMapping
 from typing import Any
 
-__all__ = ["InlineTable", "Unrendered", "add_table_text", "raw_text_supported", "remove_table_text", "render_table"]
+__all__ = ["LiteralText", "Unrendered", "add_table_text", "raw_text_supported", "remove_table_text", "render_table"]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _ESCAPES = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"', "\\": "\\\\"}
 _NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+_NOT_LITERAL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \r too: parsers may change newlines
 
 
-class InlineTable(dict[str, Any]):
-    """A table :func:`render_table` writes on one line (with the tables inside it)."""
+class LiteralText(str):
+    """A string :func:`render_table` writes verbatim between ``'''`` (it must hold no ``'''``,
+    no control character but newlines and tabs, and neither start with a newline nor end with ``'``)."""
 
 
 class Unrendered(Exception):
@@ -48,18 +50,13 @@ def render_table(path: tuple[str, ...], table: Mapping[str, Any], *, first: bool
 def _table(header: str, table: Mapping[str, Any], indent: str) -> str:
     """tomlkit's layout: key/value lines before sub-tables, each in the table's order; a blank
     line before every item but a body's first; no header for a table holding only tables."""
-    simple = [(key, value) for key, value in table.items() if _is_value(value)]
-    tables = [(key, value) for key, value in table.items() if not _is_value(value)]
+    simple = [(key, value) for key, value in table.items() if not isinstance(value, Mapping)]
+    tables = [(key, value) for key, value in table.items() if isinstance(value, Mapping)]
     parts = [indent + (f"[{header}]\n" if simple or not tables else "")]
     parts.extend(f"{_key(key)} = {_value(value)}\n" for key, value in simple)
     for number, (key, value) in enumerate(tables):
         parts.append(_table(f"{header}.{_key(key)}", value, "" if number == 0 and not simple else "\n"))
     return "".join(parts)
-
-
-def _is_value(value: object) -> bool:
-    """Written as ``key = value`` (not as a ``[table]``)."""
-    return isinstance(value, InlineTable) or not isinstance(value, Mapping)
 
 
 def _key(key: str) -> str:
@@ -71,12 +68,16 @@ def _value(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, LiteralText):
+        # A newline right after the opening quotes would be dropped; a quote before the closing
+        # ones would be read as part of them.
+        if "'''" in value or _NOT_LITERAL.search(value) or value.startswith("\n") or value.endswith("'"):
+            raise Unrendered("text that a literal string cannot hold")
+        return f"'''{value}'''"
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, list) and not any(isinstance(item, (list, Mapping)) for item in value):
         return "[" + ", ".join(_value(item) for item in value) + "]"
-    if isinstance(value, Mapping):  # inside an InlineTable: inline too
-        return "{" + ", ".join(f"{_key(key)} = {_value(item)}" for key, item in value.items()) + "}"
     raise Unrendered(f"no text form for {type(value).__name__} values")
 
 
