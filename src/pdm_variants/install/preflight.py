@@ -6,13 +6,17 @@ fetches (and hash-checks) every file it is about to install first: a file that c
 index, a file the index no longer has, or an index that cannot be reached stops the command
 with one line naming the file or URL, before anything is installed or removed.
 
+The files are fetched in worker threads, as PDM fetches them when it installs (``install.parallel``,
+on by default): a team lock of many GPU packages would otherwise wait for each one in turn. The
+first failure stops the rest (those not started are not fetched).
+
 The message builders are pure; :func:`fetch_locked_files` is the thin edge that talks to PDM.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -116,37 +120,74 @@ def fetch_locked_files(
     """Fetch and hash-check each of *candidates* (PDM keeps what it fetched for the install).
 
     Raises ``PdmUsageError`` with one line on the first file that is missing, changed or
-    unreachable. *labels* maps package names to the variant label being installed.
+    unreachable (the first in *candidates*' order, of those fetched). *labels* maps package names
+    to the variant label being installed.
     """
-    from pdm.exceptions import CandidateNotFound, PdmUsageError
+    from pdm.exceptions import PdmUsageError
     from rich.markup import escape
+
+    todo = list(candidates)
+
+    def fetch(candidate: Candidate) -> str | None:
+        key = candidate.req.key or candidate.name or ""
+        return _fetch_failure(environment, candidate, key, _what(key, candidate.version, labels.get(key), lock_name))
+
+    parallel = len(todo) > 1 and bool(environment.project.config["install.parallel"])
+    failures = _run_parallel(fetch, todo) if parallel else _run_in_turn(fetch, todo)
+    if failures:
+        raise PdmUsageError(escape(failures[0]))
+
+
+def _run_in_turn(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> list[str]:
+    for candidate in todo:
+        failure = fetch(candidate)
+        if failure is not None:
+            return [failure]
+    return []
+
+
+def _run_parallel(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> list[str]:
+    """*fetch* over *todo* in threads; on the first failure the ones not started are cancelled.
+    The failures of those that ran, in *todo*'s order."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    with ThreadPoolExecutor() as pool:
+        futures = [pool.submit(fetch, candidate) for candidate in todo]
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            if any(future.result() is not None for future in done):
+                for future in pending:
+                    future.cancel()
+                break
+    return [failure for future in futures if not future.cancelled() and (failure := future.result()) is not None]
+
+
+def _fetch_failure(environment: Any, candidate: Candidate, key: str, what: str) -> str | None:
+    """Fetch one candidate's file; the line that says what went wrong, None when it is fetched."""
+    from pdm.exceptions import CandidateNotFound
     from unearth.errors import HashMismatchError, UnpackError
 
     from .._pdm.http import http_error_url, http_errors
 
     project = environment.project
-    for candidate in candidates:
-        key = candidate.req.key or candidate.name or ""
-        what = _what(key, candidate.version, labels.get(key), lock_name)
-        prepared = candidate.prepare(environment)
-        try:
-            prepared.build()
-        except HashMismatchError as error:
-            locked = [f"{name}:{values[0]}" for name, values in sorted(error.expected.items()) if values]
-            actual = ", ".join(f"{name}:{value}" for name, value in sorted(error.actual.items()))
-            message = changed_file_message(error.link.filename, error.link.redacted, locked, actual, what)
-        except CandidateNotFound:
-            message = _not_found(environment, project, candidate, key, what)
-        except UnpackError as error:  # a download failed (HTTP 404, ...)
-            link = prepared.link
-            url = link.redacted if link is not None else ", ".join(_index_urls(project, key))
-            message = download_failed_message(url, what, error)
-        except http_errors() as error:
-            url = http_error_url(error) or ", ".join(_index_urls(project, key))
-            message = unreachable_message(url, what, error)
-        else:
-            continue
-        raise PdmUsageError(escape(message))
+    prepared = candidate.prepare(environment)
+    try:
+        prepared.build()
+    except HashMismatchError as error:
+        locked = [f"{name}:{values[0]}" for name, values in sorted(error.expected.items()) if values]
+        actual = ", ".join(f"{name}:{value}" for name, value in sorted(error.actual.items()))
+        return changed_file_message(error.link.filename, error.link.redacted, locked, actual, what)
+    except CandidateNotFound:
+        return _not_found(environment, project, candidate, key, what)
+    except UnpackError as error:  # a download failed (HTTP 404, ...)
+        link = prepared.link
+        url = link.redacted if link is not None else ", ".join(_index_urls(project, key))
+        return download_failed_message(url, what, error)
+    except http_errors() as error:
+        url = http_error_url(error) or ", ".join(_index_urls(project, key))
+        return unreachable_message(url, what, error)
+    return None
 
 
 def _not_found(environment: Any, project: Any, candidate: Candidate, key: str, what: str) -> str:
