@@ -81,17 +81,28 @@ def test_add_picks_the_best_variant_and_one_lock_serves_every_machine(tmp_path: 
     assert _record(runner) == record
     runner.pdm("lock", "--check", env={CUDA: "12.6"})
 
-    # A lock table of a newer schema (a teammate's newer wheel-variants wrote it): refused, not guessed at.
+    # A lock an earlier wheel-variants wrote (schema 1, every label's properties and files spelled
+    # out): installs as it is; the next lock writes schema 2, the same record.
     lock_path = runner.project / "pdm.lock"
+    document = tomlkit.parse(lock_path.read_text())
+    document["metadata"]["wheel-variants"] = {"schema": 1, "packages": {"gpu-demo": dict(record)}}
+    lock_path.write_text(document.as_string())
+    runner.pdm("sync", env={CUDA: "12.6"})
+    assert _installed(runner) == "cu126"
+    runner.pdm("lock", "--update-reuse", env={CUDA: "12.6"})
+    assert tomlkit.parse(lock_path.read_text()).unwrap()["metadata"]["wheel-variants"]["schema"] == 2
+    assert _record(runner) == record
+
+    # A lock table of a newer schema (a teammate's newer wheel-variants wrote it): refused, not guessed at.
     newer = lock_path.read_text().replace(
         "[metadata.wheel-variants]\nschema = 2\n", "[metadata.wheel-variants]\nschema = 3\n"
     )
     lock_path.write_text(newer)
     for command in ("sync", "lock"):
-        line = error_line(runner.pdm(command, env={CUDA: "12.6"}, check=False))
+        line = error_line(runner.pdm(command, env={CUDA: "12.8"}, check=False))  # would switch to cu128
         assert "pdm.lock: [metadata.wheel-variants] has schema 3; this wheel-variants reads schemas 1, 2" in line
     assert lock_path.read_text() == newer
-    assert _installed(runner) == "cu128"
+    assert _installed(runner) == "cu126"  # the environment is untouched
 
 
 def test_malformed_variants_json_names_the_url_and_writes_no_lock(tmp_path: Path, gpu_index: IndexServer) -> None:
