@@ -125,7 +125,6 @@ def test_a_label_without_locked_files_is_not_read_into_the_record() -> None:
 
 def test_schema_1_reads_as_it_is() -> None:
     old = {"schema": 1, **TABLE}
-    assert expand_table(old, {}) == old
     data = {"metadata": {"wheel-variants": old}, "package": [{"name": "gpulib", "version": "1.0", "files": []}]}
     assert LockDocument.from_data(data).records["gpulib"] == PEP825
 
@@ -138,6 +137,29 @@ def test_lock_document_reads_schema_2_from_the_lock_s_files() -> None:
     assert lock.records["gpulib"] == PEP825
     assert lock.variant_files("gpulib", "cu128") == {"sha256:a128", "sha256:b128"}
     assert lock.targets == TABLE["targets"]
+
+
+def test_a_label_the_document_lost_is_not_read_as_fitting_every_machine() -> None:
+    written = _on_disk(compact_table(TABLE, {"gpulib": FILES}))
+    record = written["packages"]["gpulib"]
+    document = json.loads(record["variants-json"]["document"])
+    del document["variants"]["cu128"]  # as a merge may leave it: cu128's own table stays
+    record["variants-json"]["document"] = json.dumps(document)
+    assert list(expand_table(written, {"gpulib": FILES})["packages"]["gpulib"]["variants"]) == ["cu126"]
+
+
+def test_a_record_written_whole_reads_back_whole_empty_file_lists_included() -> None:
+    odd = copy.deepcopy(PEP825)
+    odd["variants"]["cu126"] = {"properties": ["nvidia :: cuda_version_lower_bound :: 12.6"], "files": []}
+    written = _on_disk(compact_table({"packages": {"gpulib": odd}}, {"gpulib": FILES}))
+    assert expand_table(written, {"gpulib": FILES})["packages"]["gpulib"] == odd
+
+
+def test_a_document_that_is_not_json_data_stays_a_toml_table() -> None:
+    odd = copy.deepcopy(PEP825)
+    odd["variants-json"]["document"]["providers"] = {"nvidia": {"flag": {1: "a"}}}  # a key that is not a string
+    compact = compact_table({"packages": {"gpulib": odd}}, {"gpulib": FILES})
+    assert compact["packages"]["gpulib"]["variants-json"]["document"]["providers"] == {"nvidia": {"flag": {1: "a"}}}
 
 
 @pytest.mark.parametrize("schema", [3, "2", True, 0])

@@ -8,7 +8,9 @@ with one line naming the file or URL, before anything is installed or removed.
 
 The files are fetched in worker threads, as PDM fetches them when it installs (``install.parallel``,
 on by default): a team lock of many GPU packages would otherwise wait for each one in turn. The
-first failure stops the rest (those not started are not fetched).
+first failure cancels the fetches not started yet; then, as PDM does with its failed jobs, what is
+left is fetched in turn, so a passing network error is retried once and the line reported is the
+first failure in the lock's order.
 
 The message builders are pure; :func:`fetch_locked_files` is the thin edge that talks to PDM.
 """
@@ -133,34 +135,43 @@ def fetch_locked_files(
         return _fetch_failure(environment, candidate, key, _what(key, candidate.version, labels.get(key), lock_name))
 
     parallel = len(todo) > 1 and bool(environment.project.config["install.parallel"])
-    failures = _run_parallel(fetch, todo) if parallel else _run_in_turn(fetch, todo)
-    if failures:
-        raise PdmUsageError(escape(failures[0]))
+    failure = _run_in_turn(fetch, _run_parallel(fetch, todo) if parallel else todo)
+    if failure is not None:
+        raise PdmUsageError(escape(failure))
 
 
-def _run_in_turn(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> list[str]:
+def _run_in_turn(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> str | None:
+    """*fetch* over *todo* one after another, up to the first failure (returned)."""
     for candidate in todo:
         failure = fetch(candidate)
         if failure is not None:
-            return [failure]
-    return []
+            return failure
+    return None
 
 
-def _run_parallel(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> list[str]:
-    """*fetch* over *todo* in threads; on the first failure the ones not started are cancelled.
-    The failures of those that ran, in *todo*'s order."""
+def _run_parallel(fetch: Callable[[Candidate], str | None], todo: list[Candidate]) -> list[Candidate]:
+    """*fetch* over *todo* in threads; the first failure (a line or an exception) cancels those
+    not started. What is left to do, in *todo*'s order: the failed and the cancelled."""
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    with ThreadPoolExecutor() as pool:
+    pool = ThreadPoolExecutor()
+    try:
         futures = [pool.submit(fetch, candidate) for candidate in todo]
         pending = set(futures)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            if any(future.result() is not None for future in done):
-                for future in pending:
-                    future.cancel()
+            if any(future.exception() is not None or future.result() is not None for future in done):
+                pool.shutdown(wait=True, cancel_futures=True)
                 break
-    return [failure for future in futures if not future.cancelled() and (failure := future.result()) is not None]
+    except BaseException:  # Ctrl-C: stop starting downloads, do not wait for the queue
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return [
+        candidate
+        for candidate, future in zip(todo, futures, strict=True)
+        if future.cancelled() or future.exception() is not None or future.result() is not None
+    ]
 
 
 def _fetch_failure(environment: Any, candidate: Candidate, key: str, what: str) -> str | None:

@@ -175,7 +175,8 @@ def _entries(value: object) -> list[Mapping[str, Any]]:
 
 def _mappings(value: object) -> dict[str, Mapping[str, Any]]:
     """The tables of *value* (the plugin's records or targets). Not copied: they may be the data
-    PDM holds, which no reader changes (the writer copies what it edits)."""
+    PDM holds (a schema 1 table, targets), which no reader changes (the writer copies what it
+    edits); a schema 2 table's records are new ones, expanded on reading."""
     if not isinstance(value, Mapping):
         return {}
     return {str(name): body for name, body in value.items() if isinstance(body, Mapping)}

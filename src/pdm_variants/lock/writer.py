@@ -26,12 +26,12 @@ def write_variant_tables(
     In a ``pdm.lock`` the table goes in as text (:mod:`pdm_variants.lock.tomltext`), in the form
     of :mod:`pdm_variants.lock.schema`: readers of the in-memory *document* do not see it, the
     returned table (the whole shape) is what they should read."""
-    from .document import is_pylock
+    from .document import LockDocument, is_pylock
     from .pylock import record_in_pylock
     from .schema import compact_table
     from .table import KEY
 
-    table, lock = variants_table(project, document, previous, plan)
+    table = variants_table(project, document, previous, plan)
     if is_pylock(document):
         record_in_pylock(document, table)
         return table
@@ -41,7 +41,9 @@ def write_variant_tables(
     if KEY in metadata:
         del metadata[KEY]
     if table is not None:
-        _add_table(metadata, compact_table(table, lock.named_files()))
+        # The files as written: the per-label pass may have added entries since the table was made.
+        written = LockDocument.from_data(document.unwrap() if hasattr(document, "unwrap") else dict(document))
+        _add_table(metadata, compact_table(table, written.named_files()))
     return table
 
 
@@ -65,9 +67,8 @@ def _add_table(metadata: Any, table: dict[str, Any]) -> None:
 
 def variants_table(
     project: Any, document: MutableMapping[str, Any], previous: LockDocument, plan: VariantPlan | None
-) -> tuple[dict[str, Any] | None, LockDocument]:
-    """The table for *document* (a tomlkit document; team targets may add locked files to it), and
-    the lock it describes.
+) -> dict[str, Any] | None:
+    """The table for *document* (a tomlkit document; team targets may add locked files to it).
 
     *previous* is the lock before this write: labels recorded there (by other machines) are kept
     for the files that are still locked.
@@ -103,12 +104,12 @@ def variants_table(
     for name, record in pep825_records(lock.packages, project.variant_wheels().seen, old).items():
         packages.setdefault(name, record)
     if not packages:
-        return None, lock
+        return None
     table["packages"] = dict(sorted(packages.items()))
     lock_label_dependencies(project, document, lock, table["packages"])
     if targets:
         table["targets"] = target_records(targets, table, lock.named_files())
-    return table, lock
+    return table
 
 
 def _fallback(plan: VariantPlan) -> Any:
