@@ -20,7 +20,10 @@ try:
 except ImportError:  # Python 3.10
     import tomli as tomllib
 
-PROVIDERS = {"nvidia": {"plugin-api": "nvidia_variant_provider.plugin:NvidiaVariantPlugin", "requires": ["nv"]}}
+PROVIDERS = {
+    "nvidia": {"plugin-api": "nvidia_variant_provider.plugin:NvidiaVariantPlugin", "requires": ["nv"]},
+    "x86_64": {"plugin-api": "provider_variant_x86_64.plugin:X8664Plugin", "requires": ["provider-variant-x86-64"]},
+}
 DOCUMENT = {
     "$schema": "https://variants-schema.wheelnext.dev/v0.2.0.json",
     "default-priorities": {"namespace": ["nvidia", "x86_64"]},
@@ -168,3 +171,9 @@ def test_a_schema_this_version_does_not_read_is_refused(schema: object) -> None:
         LockDocument.from_data({"metadata": {"wheel-variants": {"schema": schema, "packages": {}}}})
     assert str(raised.value).startswith(f"[metadata.wheel-variants] has schema {schema!r}; this wheel-variants reads")
     assert "upgrade wheel-variants" in str(raised.value)
+
+
+def test_the_test_document_is_a_valid_variants_json() -> None:
+    from wheel_variants.metadata import metadata_from_dict
+
+    assert sorted(v.label for v in metadata_from_dict(DOCUMENT, "test").variants) == ["cu126", "cu128"]
